@@ -1,0 +1,267 @@
+"""Compile checked rules into durable-rules JSON rulesets: pure, deterministic, no I/O.
+
+Three decisions shape the output (see ../docs/engine.md):
+
+* Negation is never ``$not`` (durable evaluates it by arrival order). Each ``none``
+  pattern becomes a *probe* rule in an earlier stratum; the runtime then asserts an
+  explicit ``__absent`` marker for every probe that found nothing, and the rule matches
+  that marker positively. Strata are ordered so a probe runs after every rule that can
+  produce the facts it looks for.
+* A fact may satisfy at most 64 alpha conditions in one ruleset (error 303), so rules
+  are packed into rulesets under a conservative bound of the conditions one fact of
+  each type can meet.
+* Actions are names, resolved by the runtime; the JSON is data and is hashed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from engine.conditions import Pattern, Ref, Test
+from engine.diagnostics import Diagnostic, DiagnosticError
+from engine.facts import ABSENT_TYPE, NEVER_TYPE, SENTINEL_TYPE
+from engine.pack import Pack
+from engine.rule import Rule
+
+CONDITION_LIMIT = 56  # durable fails at 65 alpha conditions per fact (MAX_STACK_SIZE 64); keep a margin
+SENTINEL_PRIORITY = 65000  # lowest priority that is still below durable's unsigned-short wrap
+_OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
+
+
+@dataclass(frozen=True)
+class Probe:
+    id: str
+    pattern: Pattern
+    stratum: int
+
+
+@dataclass(frozen=True)
+class Handler:
+    """What a durable rule name stands for: a variant of a rule, a probe, or the sentinel."""
+
+    kind: str  # rule | probe | sentinel | absorber
+    target: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CompiledRuleset:
+    name: str
+    stratum: int
+    consumes: frozenset[str]
+    definition: dict[str, Any]
+    handlers: dict[str, Handler]
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    name: str
+    version: str
+    digest: str
+    compiled_digest: str
+    rulesets: tuple[CompiledRuleset, ...]
+    strata: int
+    rules: dict[str, Rule]
+    probes: dict[str, Probe]
+    absent_by_stratum: dict[int, tuple[str, ...]]
+
+
+def probe_id(pattern: Pattern) -> str:
+    key = json.dumps([pattern.type, [[t.field, t.op, _jsonable(t.value)] for t in pattern.tests]], sort_keys=True)
+    return "probe-" + hashlib.sha256(key.encode()).hexdigest()[:10]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Ref):
+        return {"ref": str(value)}
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def stratify(rules: list[Rule]) -> dict[str, int]:
+    """Stratum per rule: after producers of what it reads, strictly after producers of what it negates."""
+    producers: dict[str, list[str]] = defaultdict(list)
+    for rule in rules:
+        for type_name in rule.produces:
+            producers[type_name].append(rule.id)
+    stratum = {rule.id: 0 for rule in rules}
+    for _round in range(len(rules) + 2):
+        changed = False
+        for rule in rules:
+            level = 1 if rule.negations else 0
+            for type_name in rule.consumes:
+                level = max([level] + [stratum[p] for p in producers.get(type_name, [])])
+            for type_name in rule.negated_types:
+                level = max([level] + [stratum[p] + 1 for p in producers.get(type_name, [])])
+            if level != stratum[rule.id]:
+                stratum[rule.id] = level
+                changed = True
+        if not changed:
+            return stratum
+    cyclic = sorted(r.id for r in rules if stratum[r.id] > len(rules))
+    raise DiagnosticError([Diagnostic(
+        next(r.source for r in rules if r.id in cyclic[:1] or not cyclic), "compile.negation-cycle",
+        "rules negate facts that they themselves help produce; no evaluation order exists",
+        rule_id=cyclic[0] if cyclic else None,
+    )])
+
+
+def _test_json(alias_of: dict[str, str], test: Test) -> dict[str, Any]:
+    value: Any = test.value
+    if isinstance(value, Ref):
+        value = {alias_of[value.alias]: value.field}
+    if test.op == "eq":
+        return {test.field: value}
+    if test.op == "in":
+        assert isinstance(value, tuple)
+        if len(value) == 1:
+            return {test.field: value[0]}
+        return {"$or": [{test.field: v} for v in value]}
+    if test.op == "exists":
+        return {"$ex": {test.field: 1}}
+    if test.op == "missing":
+        return {"$nex": {test.field: 1}}
+    return {_OPS[test.op]: {test.field: value}}
+
+
+def pattern_json(pattern: Pattern, alias_of: dict[str, str]) -> dict[str, Any]:
+    terms = [{"t": pattern.type}] + [_test_json(alias_of, t) for t in pattern.tests]
+    return {alias_of[pattern.alias]: {"$and": terms}}
+
+
+def condition_bound(patterns: list[list[Test]]) -> int:
+    """An upper bound on the alpha conditions one fact can satisfy among these patterns.
+
+    Patterns that test one field for different values exclude each other, so only the
+    worst value's branch counts; everything else is summed.
+    """
+    if not patterns:
+        return 0
+    counts: dict[str, int] = defaultdict(int)
+    for tests in patterns:
+        for field in {t.field for t in tests if t.op in ("eq", "in") and not isinstance(t.value, Ref)}:
+            counts[field] += 1
+    if not counts:
+        return sum(len(tests) + 1 for tests in patterns)
+    field = max(sorted(counts), key=lambda f: counts[f])
+    rest: list[list[Test]] = []
+    branches: dict[Any, list[list[Test]]] = defaultdict(list)
+    for tests in patterns:
+        split = [t for t in tests if t.field == field and t.op in ("eq", "in") and not isinstance(t.value, Ref)]
+        if not split:
+            rest.append(tests)
+            continue
+        others = [t for t in tests if t not in split]
+        values = split[0].value if split[0].op == "in" else (split[0].value,)
+        assert isinstance(values, tuple)
+        for value in values:
+            branches[(type(value).__name__, value)].append(others)
+    worst = max(1 + condition_bound(group) for group in branches.values())
+    return condition_bound(rest) + worst
+
+
+@dataclass
+class _Item:
+    """A unit placed into a ruleset: one variant of a rule, or one probe."""
+
+    name_hint: str
+    patterns: list[Pattern]
+    handler_kind: str
+    target: str
+
+
+def _load(items: list[_Item]) -> int:
+    by_type: dict[str, list[list[Test]]] = defaultdict(list)
+    for item in items:
+        for pattern in item.patterns:
+            by_type[pattern.type].append(list(pattern.tests))
+    return max((condition_bound(p) + 1 for p in by_type.values()), default=0)
+
+
+def _partition(groups: list[list[_Item]]) -> list[list[_Item]]:
+    """Greedy packing of groups (a rule file's items) into rulesets under the condition bound."""
+    rulesets: list[list[_Item]] = []
+    current: list[_Item] = []
+    for group in groups:
+        if _load(current + group) <= CONDITION_LIMIT:
+            current = current + group
+            continue
+        if current:
+            rulesets.append(current)
+            current = []
+        if _load(group) <= CONDITION_LIMIT:
+            current = list(group)
+            continue
+        for item in group:  # a group too large by itself is split item by item
+            if current and _load(current + [item]) > CONDITION_LIMIT:
+                rulesets.append(current)
+                current = []
+            current.append(item)
+    if current:
+        rulesets.append(current)
+    return rulesets
+
+
+def compile_pack(pack: Pack) -> CompiledPack:
+    rules = sorted(pack.rules, key=lambda r: r.id)
+    strata = stratify(rules)
+    type_stratum: dict[str, int] = defaultdict(int)
+    for rule in rules:
+        for type_name in rule.produces:
+            type_stratum[type_name] = max(type_stratum[type_name], strata[rule.id])
+    probes: dict[str, Probe] = {}
+    absent: dict[int, set[str]] = defaultdict(set)
+    for rule in rules:
+        for pattern in rule.negations:
+            pid = probe_id(pattern)
+            probes[pid] = Probe(pid, pattern, type_stratum[pattern.type])
+            absent[strata[rule.id]].add(pid)
+    top = max(list(strata.values()) + [p.stratum for p in probes.values()] + [0])
+    prefix = pack.digest.split(":")[-1][:8]
+    compiled: list[CompiledRuleset] = []
+    for level in range(top + 1):
+        groups: dict[str, list[_Item]] = defaultdict(list)
+        for rule in rules:
+            if strata[rule.id] != level:
+                continue
+            markers = [Pattern(f"absent{i}", ABSENT_TYPE, (Test("probe", "eq", probe_id(n)),))
+                       for i, n in enumerate(rule.negations)]
+            for v, variant in enumerate(rule.variants):
+                groups[rule.file_rule_id].append(_Item(f"{rule.id}#{v}", list(variant) + markers, "rule", rule.id))
+        for pid in sorted(p for p, probe in probes.items() if probe.stratum == level):
+            groups["~" + pid].append(_Item(pid, [probes[pid].pattern], "probe", pid))
+        for index, items in enumerate(_partition([groups[k] for k in sorted(groups)])):
+            compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
+    definitions = json.dumps([[r.name, r.definition] for r in compiled], sort_keys=True, separators=(",", ":"))
+    return CompiledPack(
+        name=pack.meta.name, version=pack.meta.version, digest=pack.digest,
+        compiled_digest="sha256:" + hashlib.sha256(definitions.encode()).hexdigest(),
+        rulesets=tuple(compiled), strata=top + 1, rules={r.id: r for r in rules}, probes=probes,
+        absent_by_stratum={k: tuple(sorted(v)) for k, v in absent.items()},
+    )
+
+
+def _ruleset(name: str, level: int, items: list[_Item]) -> CompiledRuleset:
+    definition: dict[str, Any] = {}
+    handlers: dict[str, Handler] = {}
+    consumes: set[str] = set()
+    for n, item in enumerate(items):
+        alias_of = {p.alias: f"a_{p.alias}" for p in item.patterns}
+        rule_name = f"r{n}"
+        definition[rule_name] = {"all": [pattern_json(p, alias_of) for p in item.patterns], "pri": 1, "run": rule_name}
+        handlers[rule_name] = Handler(item.handler_kind, item.target, tuple(p.alias for p in item.patterns))
+        consumes.update(p.type for p in item.patterns)
+    # Absorbers: every routed fact is 'handled', so durable never raises MessageNotHandled mid-batch
+    for type_name in sorted(consumes):
+        rule_name = f"absorb_{type_name}"
+        definition[rule_name] = {"all": [{"a": {"t": type_name}}, {"z": {"t": NEVER_TYPE}}], "run": rule_name}
+        handlers[rule_name] = Handler("absorber", type_name)
+    # Sentinel: guarantees one action fired before delete_state (durable segfaults otherwise)
+    definition["sentinel"] = {"all": [{"e": {"t": SENTINEL_TYPE}}], "pri": SENTINEL_PRIORITY, "run": "sentinel"}
+    handlers["sentinel"] = Handler("sentinel")
+    return CompiledRuleset(name, level, frozenset(consumes), definition, handlers)

@@ -1,0 +1,150 @@
+"""Evaluate a compiled pack over one patient's facts, stratum by stratum, to a fixpoint.
+
+Derived facts are asserted by this loop, not from inside durable actions: each new fact
+goes to every ruleset of the stratum that consumes its type, so chaining crosses ruleset
+boundaries, identical derivations are asserted once, and a firing budget stops runaway
+chaining. Between strata, probes that found nothing become ``__absent`` markers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from engine.compiler import CompiledPack, CompiledRuleset
+from engine.facts import ABSENT_TYPE, Fact, FactSchema, Scalar
+from engine.rule import Rule
+from engine.runtime import Activation, EngineError, Runtime, Session
+from engine.trace import Evaluation, Firing, Output
+
+DEFAULT_FIRING_BUDGET = 5000
+_TEXT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class Evaluator:
+    def __init__(self, compiled: CompiledPack, schema: FactSchema, runtime: Runtime | None = None,
+                 firing_budget: int = DEFAULT_FIRING_BUDGET) -> None:
+        self.compiled = compiled
+        self.schema = schema
+        self.runtime = runtime or Runtime()
+        self.runtime.register(compiled.rulesets)
+        self.budget = firing_budget
+        self._by_name = {r.name: r for r in compiled.rulesets}
+
+    def evaluate(self, facts: list[Fact]) -> Evaluation:
+        result = Evaluation()
+        for fact in sorted(facts, key=lambda f: f.fid):
+            result.facts.setdefault(fact.fid, fact)
+        present: set[str] = set()
+        with self.runtime.session() as session:
+            for level in range(self.compiled.strata):
+                rulesets = [r for r in self.compiled.rulesets if r.stratum == level]
+                markers = [Fact.make(ABSENT_TYPE, {"probe": pid}, origin="absent")
+                           for pid in self.compiled.absent_by_stratum.get(level, ()) if pid not in present]
+                for marker in markers:
+                    result.facts[marker.fid] = marker
+                self._run_stratum(session, rulesets, list(result.facts.values()), result, present)
+        return result
+
+    def _run_stratum(self, session: Session, rulesets: list[CompiledRuleset], known: list[Fact],
+                     result: Evaluation, present: set[str]) -> None:
+        pending: dict[str, list[Fact]] = defaultdict(list)
+        for ruleset in rulesets:
+            pending[ruleset.name] = sorted((f for f in known if f.type in ruleset.consumes), key=lambda f: f.fid)
+        seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        while any(pending.values()):
+            for ruleset in rulesets:
+                batch, pending[ruleset.name] = pending[ruleset.name], []
+                if not batch:
+                    continue
+                activations = session.assert_facts(ruleset.name, [f.engine_dict() for f in batch])
+                for activation in activations:
+                    key = (activation.ruleset + "/" + activation.rule_name, tuple(sorted(activation.bindings.items())))
+                    if key in seen:  # durable fires an 'in' ($or) pattern once per true branch
+                        continue
+                    seen.add(key)
+                    for fact in self._fire(ruleset, activation, result, present):
+                        for target in rulesets:
+                            if fact.type in target.consumes:
+                                pending[target.name].append(fact)
+
+    def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
+              present: set[str]) -> list[Fact]:
+        handler = ruleset.handlers.get(activation.rule_name)
+        if handler is None:
+            raise EngineError(f"unknown action {activation.rule_name} in {ruleset.name}")
+        if handler.kind == "probe":
+            present.add(handler.target)
+            return []
+        if handler.kind != "rule":
+            return []
+        if len(result.firings) >= self.budget:
+            raise EngineError(f"firing budget of {self.budget} exceeded: rules may be chaining without end")
+        rule = self.compiled.rules[handler.target]
+        bound: dict[str, Fact] = {}
+        for alias in handler.aliases:
+            fid = activation.bindings.get(f"a_{alias}")
+            fact = result.facts.get(fid or "")
+            if fact is None:
+                raise EngineError(f"rule {rule.id} matched a fact the evaluator does not know")
+            bound[alias] = fact
+        new_facts: list[Fact] = []
+        produced: list[str] = []
+        outputs: list[Output] = []
+        seq = len(result.firings) + 1
+        for action in rule.actions:
+            if action.assert_ is not None:
+                for type_name, values in action.assert_.items():
+                    resolved = {k: _resolve(v, bound) for k, v in (values or {}).items()}
+                    fact = Fact.make(type_name, resolved, origin="derived")
+                    produced.append(fact.fid)
+                    if fact.fid not in result.facts:
+                        result.facts[fact.fid] = fact
+                        result.producer[fact.fid] = seq
+                        new_facts.append(fact)
+            else:
+                outputs.append(_output(action.kind(), getattr(action, action.kind()), rule, bound))
+        matched = tuple(bound[a].fid for a in handler.aliases if bound[a].type != ABSENT_TYPE)
+        result.firings.append(Firing(seq, rule.id, rule.version, rule.located(), ruleset.stratum,
+                                     matched, tuple(produced), tuple(outputs)))
+        return new_facts
+
+
+def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
+    if isinstance(value, dict) and set(value) == {"ref"}:
+        alias, _, field = str(value["ref"]).partition(".")
+        return bound[alias].values.get(field)
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return None
+
+
+def _fill_text(text: str | None, bound: dict[str, Fact]) -> str | None:
+    if text is None:
+        return None
+
+    def value(match: re.Match[str]) -> str:
+        fact = bound.get(match.group(1))
+        found = fact.values.get(match.group(2)) if fact else None
+        if isinstance(found, float) and found.is_integer():
+            return str(int(found))
+        return "unknown" if found is None else str(found)
+
+    return _TEXT_REF.sub(value, text)
+
+
+def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
+    data: dict[str, Any] = spec.model_dump(exclude_none=False)
+    for key in ("text", "patient_text", "target", "reason"):
+        if key in data:
+            data[key] = _fill_text(data[key], bound)
+    for key in ("drug", "value", "gene", "dose_change_percent"):
+        if key in data and data[key] is not None:
+            data[key] = _resolve(data[key], bound)
+    if kind == "recommend":
+        data["id"] = data.get("id") or rule.id
+        data["strength"] = data.get("strength") or rule.evidence.strength
+        data["evidence"] = {"source": rule.evidence.source, "citation": rule.evidence.citation,
+                            "url": rule.evidence.url}
+    return Output(kind, data)

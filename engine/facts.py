@@ -1,0 +1,147 @@
+"""Facts as the engine sees them, and the schema of every fact type rules may name.
+
+Input fact types are produced by ``engine.normalise`` from the patient file; derived
+fact types are declared by the rule pack in ``knowledge/fact-types.yaml``. Rules are
+checked against this schema, so a misspelt field or a string compared with a number
+is a located error at validation time, never a silent non-match in the engine
+(durable-rules compares strings and numbers lexicographically).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Union
+
+Scalar = Union[str, int, float, bool]
+_PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
+
+
+class FieldKind(str, Enum):
+    TEXT = "text"
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+
+    def accepts(self, value: object) -> bool:
+        if self is FieldKind.BOOLEAN:
+            return isinstance(value, bool)
+        if isinstance(value, bool):
+            return False
+        if self is FieldKind.TEXT:
+            return isinstance(value, str)
+        if self is FieldKind.INTEGER:
+            return isinstance(value, int)
+        return isinstance(value, (int, float))
+
+
+@dataclass(frozen=True)
+class FactType:
+    name: str
+    fields: dict[str, FieldKind]
+    label: str
+    derived: bool
+    description: str = ""
+
+    def describe(self, values: dict[str, Scalar]) -> str:
+        """A short human label for a fact, e.g. ``genotype CYP2C19 *2/*2``."""
+        def fill(match: re.Match[str]) -> str:
+            value = values.get(match.group(1))
+            return "" if value is None else _show(value)
+
+        text = _PLACEHOLDER.sub(fill, self.label)
+        text = re.sub(r"\(\s*\)|\(\s*of\s*\)", "", text)  # parts of the label left empty
+        return re.sub(r"\s+", " ", text).strip()
+
+
+def _show(value: Scalar) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact: its type, its fields and a content-derived id (so input order never matters)."""
+
+    type: str
+    values: dict[str, Scalar]
+    fid: str = field(default="")
+    origin: str = "input"
+
+    @staticmethod
+    def make(type_name: str, values: dict[str, Scalar | None], origin: str = "input") -> Fact:
+        clean = {k: v for k, v in values.items() if v is not None}
+        canonical = json.dumps([type_name, clean], sort_keys=True, separators=(",", ":"))
+        fid = f"{type_name}:{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
+        return Fact(type_name, dict(sorted(clean.items())), fid, origin)
+
+    def engine_dict(self) -> dict[str, Scalar]:
+        return {**self.values, "t": self.type, "fid": self.fid}
+
+
+def _t(**fields: FieldKind) -> dict[str, FieldKind]:
+    return dict(fields)
+
+
+T, N, I, B = FieldKind.TEXT, FieldKind.NUMBER, FieldKind.INTEGER, FieldKind.BOOLEAN
+
+INPUT_TYPES: dict[str, FactType] = {
+    ft.name: ft
+    for ft in [
+        FactType("patient", _t(age=I, sex=T, pregnant=B, race=T, bmi=N, height_cm=N, weight_kg=N),
+                 "patient age {age} {sex}", False, "demographics and body measures; bmi is derived"),
+        FactType("blood_pressure", _t(systolic=N, diastolic=N, readings=I, settings=T),
+                 "mean blood pressure {systolic} / {diastolic} mmHg over {readings} readings", False,
+                 "the mean of the patient's readings"),
+        FactType("condition", _t(name=T, system=T, code=T), "condition {name}", False),
+        FactType("allergy", _t(substance=T), "allergy to {substance}", False),
+        FactType("lab", _t(name=T, value=N), "lab {name} = {value}", False,
+                 "one per lab; names as in the patient file (egfr, hba1c_percent, ...)"),
+        FactType("medication", _t(name=T, status=T, indication=T, dose_mg=N),
+                 "medication {name} ({status}) {indication}", False),
+        FactType("genotype", _t(gene=T, diplotype=T, allele=T, result=T, phenotype=T, activity_score=N),
+                 "genotype {gene} {diplotype} {allele} {result} {phenotype} {activity_score}", False),
+        FactType("allele", _t(gene=T, name=T, slot=I, diplotype=T), "allele {gene} {name} (copy {slot} of {diplotype})", False,
+                 "each allele of a star-allele diplotype, split by the normaliser"),
+        FactType("lifestyle", _t(smoking=T, alcohol_drinks_per_week=N, activity_minutes_per_week=N,
+                                 resistance_training_days_per_week=I, sodium_mg_per_day=N,
+                                 potassium_mg_per_day=N, fruit_vegetable_servings_per_day=N,
+                                 sleep_hours=N),
+                 "lifestyle", False),
+        FactType("stress", _t(pss10=I, phq9=I, phq9_item9=I, gad7=I), "stress scores", False),
+        FactType("cancer", _t(type=T, stage=T, er=T, pr=T, her2=T, nodes_positive=I,
+                              menopausal_status=T, oncotype_dx_recurrence_score=I),
+                 "cancer {type} stage {stage}", False),
+        FactType("somatic_variant", _t(gene=T, variant=T, cancer_type=T),
+                 "somatic variant {gene} {variant}", False),
+        FactType("family_history", _t(relative=T, condition=T, age_at_diagnosis=I),
+                 "family history: {relative} {condition} at {age_at_diagnosis}", False),
+        FactType("preference", _t(prefers_non_pharmacologic=B), "preferences", False),
+        FactType("declined", _t(item=T), "patient declines {item}", False),
+        FactType("patient_goal", _t(text=T), "patient goal: {text}", False),
+    ]
+}
+
+# Marker types the compiler and runtime use; never written by authors.
+ABSENT_TYPE = "__absent"
+SENTINEL_TYPE = "__end"
+NEVER_TYPE = "__never"
+
+
+@dataclass
+class FactSchema:
+    """Every fact type a pack may use: the input types plus the pack's derived types."""
+
+    types: dict[str, FactType]
+
+    def get(self, name: str) -> FactType | None:
+        return self.types.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self.types)

@@ -1,0 +1,51 @@
+"""The public entry point: a pack loaded and compiled once, then plans for many patients."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.compiler import CompiledPack, compile_pack
+from engine.evaluate import Evaluator
+from engine.normalise import normalise
+from engine.pack import Pack, load_pack
+from engine.packs import default_pack_root
+from engine.patient import Patient
+from engine.plan import Plan
+from engine.planner import PlanBuilder
+from engine.render import render
+from engine.trace import Evaluation
+
+
+def generated_at() -> str:
+    """Now in UTC, or the instant SOURCE_DATE_EPOCH names (for reproducible output)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc) if epoch and epoch.isdigit()
+              else dt.datetime.now(dt.timezone.utc))
+    return moment.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Result:
+    plan: Plan
+    evaluation: Evaluation
+
+
+class Generator:
+    def __init__(self, pack_root: Path | None = None) -> None:
+        self.pack: Pack = load_pack(pack_root or default_pack_root())
+        self.compiled: CompiledPack = compile_pack(self.pack)
+        self.evaluator = Evaluator(self.compiled, self.pack.schema)
+        self.builder = PlanBuilder(self.compiled, self.pack.schema)
+
+    def run(self, patient: Patient, at: str | None = None) -> Result:
+        evaluation = self.evaluator.evaluate(normalise(patient))
+        plan = self.builder.build(patient.id, at or generated_at(), evaluation)
+        return Result(plan, evaluation)
+
+    def render(self, plan: Plan, fmt: str, audience: str = "clinician") -> str:
+        if fmt == "json":
+            return plan.to_json()
+        return render(plan, self.pack.templates, fmt, audience)

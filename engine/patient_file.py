@@ -1,0 +1,35 @@
+"""Read a patient facts file (YAML or JSON) into a validated ``Patient``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.diagnostics import Diagnostic, DiagnosticError, Location
+from engine.patient import Patient
+from engine.source import load_file, parse_text
+from engine.validation_errors import diagnostics_from
+
+
+def parse_patient(text: str, display: str) -> Patient:
+    doc = parse_text(text, display)
+    if not isinstance(doc.data, dict):
+        raise DiagnosticError([Diagnostic(Location(display, 1, 1), "patient.not-a-mapping",
+                                          "a patient file is a mapping with at least an 'id'")])
+    try:
+        return Patient.model_validate(doc.data)
+    except ValidationError as exc:
+        raise DiagnosticError(diagnostics_from(exc, doc, Patient, code_prefix="patient")) from None
+
+
+def load_patient(path: Path, display: str | None = None) -> Patient:
+    """Load and validate; raises DiagnosticError naming file, line and field on bad input."""
+    doc = load_file(path, display)
+    if not isinstance(doc.data, dict):
+        raise DiagnosticError([Diagnostic(Location(doc.path, 1, 1), "patient.not-a-mapping",
+                                          "a patient file is a mapping with at least an 'id'")])
+    try:
+        return Patient.model_validate(doc.data)
+    except ValidationError as exc:
+        raise DiagnosticError(diagnostics_from(exc, doc, Patient, code_prefix="patient")) from None

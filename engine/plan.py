@@ -1,0 +1,114 @@
+"""The care plan (CONTRACT.md section 3) as a pydantic model; JSON output is its dump."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.rulemodel import Action, Category, Strength
+
+PLAN_SCHEMA = "careplan/plan@1"
+
+
+class PlanModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PackInfo(PlanModel):
+    name: str
+    version: str
+    digest: str
+
+
+class Because(PlanModel):
+    """One step of the chain that led to an item: the rule and the facts it matched."""
+
+    rule: str
+    version: str
+    source: str = Field(description="file:line of the rule (and table row)")
+    facts: list[str]
+    produced: list[str] = Field(default_factory=list)
+
+
+class Assessment(PlanModel):
+    kind: str
+    value: str | float | int | bool
+    unit: str | None = None
+    gene: str | None = None
+    because: list[str]
+
+
+class EvidenceRef(PlanModel):
+    source: str
+    citation: str
+    url: str | None = None
+
+
+class Recommendation(PlanModel):
+    id: str
+    category: Category
+    action: Action
+    drug: str | None = None
+    alternatives: list[str] = Field(default_factory=list)
+    dose_change_percent: float | None = None
+    text: str
+    patient_text: str | None = None
+    strength: Strength | None = None
+    evidence: EvidenceRef
+    because: list[Because]
+
+
+class Goal(PlanModel):
+    text: str
+    target: str | None = None
+    due: str | None = None
+    patient_text: str | None = None
+    rule: str
+
+
+class FollowUp(PlanModel):
+    text: str
+    interval_days: int
+    rule: str
+
+
+class Suppressed(PlanModel):
+    id: str
+    by: str
+    reason: str
+
+
+class DataGap(PlanModel):
+    text: str
+    suggested_test: str | None = None
+    rule: str
+
+
+class Warning(PlanModel):
+    text: str
+    severity: Literal["urgent", "caution"]
+    rule: str
+
+
+class Plan(PlanModel):
+    schema_: str = Field(default=PLAN_SCHEMA, alias="schema")
+    patient_id: str
+    generated_at: str
+    pack: PackInfo
+    assessments: list[Assessment] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    follow_up: list[FollowUp] = Field(default_factory=list)
+    suppressed: list[Suppressed] = Field(default_factory=list)
+    data_gaps: list[DataGap] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @property
+    def has_urgent_warning(self) -> bool:
+        return any(w.severity == "urgent" for w in self.warnings)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2) + "\n"
