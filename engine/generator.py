@@ -34,11 +34,15 @@ class Result:
 
 
 class Generator:
-    def __init__(self, pack_root: Path | None = None) -> None:
-        self.pack: Pack = load_pack(pack_root or default_pack_root())
+    def __init__(self, pack_root: Path | None = None, *, pack: Pack | None = None) -> None:
+        self.pack: Pack = pack or load_pack(pack_root or default_pack_root())
         self.compiled: CompiledPack = compile_pack(self.pack)
         self.evaluator = Evaluator(self.compiled, self.pack.schema)
         self.builder = PlanBuilder(self.compiled, self.pack.schema)
+
+    @classmethod
+    def from_pack(cls, pack: Pack) -> Generator:
+        return cls(pack=pack)
 
     def run(self, patient: Patient, at: str | None = None) -> Result:
         evaluation = self.evaluator.evaluate(normalise(patient))

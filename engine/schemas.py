@@ -1,0 +1,85 @@
+"""JSON Schemas for editors and integrators: rule files, patient files, plans.
+
+The rule schema is the pydantic model's schema with ``when`` and ``assert`` spelled out
+per fact type of the pack, so an editor (via the ``yaml-language-server`` modeline in each
+rule file) completes fact types, their fields and the operators.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from engine.conditions import OPERATORS
+from engine.facts import FactSchema, FieldKind
+from engine.patient import Patient
+from engine.plan import Plan
+from engine.rulemodel import RuleSpec
+
+_SCALAR = {
+    FieldKind.TEXT: {"type": "string"},
+    FieldKind.NUMBER: {"type": "number"},
+    FieldKind.INTEGER: {"type": "integer"},
+    FieldKind.BOOLEAN: {"type": "boolean"},
+}
+_REF = {"type": "object", "properties": {"ref": {"type": "string", "pattern": r"^[A-Za-z_]\w*\.\w+$"}},
+        "required": ["ref"], "additionalProperties": False}
+_COLUMN = {"type": "object", "properties": {"column": {"type": "string"}}, "required": ["column"],
+           "additionalProperties": False}
+
+
+def _constraint(kind: FieldKind) -> dict[str, Any]:
+    scalar = _SCALAR[kind]
+    operand = {"anyOf": [scalar, _REF, _COLUMN]}
+    ops: dict[str, Any] = {"eq": operand, "ne": operand, "in": {"type": "array", "items": scalar, "minItems": 1},
+                           "exists": {"type": "boolean"}, "ref": {"type": "string"}}
+    if kind in (FieldKind.NUMBER, FieldKind.INTEGER):
+        ops.update({op: operand for op in ("lt", "le", "gt", "ge")})
+        ops["between"] = {"type": "array", "items": scalar, "minItems": 2, "maxItems": 2}
+    assert set(ops) <= set(OPERATORS)
+    return {"anyOf": [scalar, _COLUMN, {"type": "object", "properties": ops, "additionalProperties": False}]}
+
+
+def rule_schema(schema: FactSchema) -> dict[str, Any]:
+    base = copy.deepcopy(RuleSpec.model_json_schema())
+    patterns = []
+    asserts: dict[str, Any] = {}
+    for name in schema.names():
+        fact_type = schema.types[name]
+        fields = {f: _constraint(k) for f, k in sorted(fact_type.fields.items())}
+        fields["as"] = {"type": "string", "description": "alias to refer to this fact (alias.field)"}
+        patterns.append({
+            "type": "object", "additionalProperties": False, "required": [name],
+            "properties": {name: {"type": ["object", "null"], "description": fact_type.description or fact_type.label,
+                                  "properties": fields, "additionalProperties": False}},
+        })
+        if fact_type.derived:
+            asserts[name] = {"type": "object", "additionalProperties": False, "properties": {
+                f: {"anyOf": [_SCALAR[k], _REF, _COLUMN]} for f, k in sorted(fact_type.fields.items())}}
+    pattern_list = {"type": "array", "items": {"anyOf": patterns}}
+    defs = base.get("$defs", {})
+    when = defs.get("WhenSpec", {}).get("properties", {})
+    for key in ("all", "any", "none"):
+        if key in when:
+            when[key] = {**pattern_list, "description": when[key].get("description", "")}
+    action = defs.get("ActionItem", {}).get("properties", {})
+    if "assert" in action:
+        action["assert"] = {"type": "object", "properties": asserts, "additionalProperties": False,
+                            "description": "derive a fact: {type: {field: value}}"}
+    base["title"] = "careplan rule file"
+    base["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return base
+
+
+def patient_schema() -> dict[str, Any]:
+    result = Patient.model_json_schema()
+    result["title"] = "careplan patient facts file"
+    result["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return result
+
+
+def plan_schema() -> dict[str, Any]:
+    result = Plan.model_json_schema(by_alias=True)
+    result["title"] = "careplan plan (careplan/plan@1)"
+    result["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return result
