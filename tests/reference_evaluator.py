@@ -119,8 +119,7 @@ def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
     return None
 
 
-def evaluate_variants(rules: Sequence[Rule], facts: Sequence[Fact], max_rounds: int = 1000) -> list[VariantFiring]:
-    """Every (rule id, variant index, matched fact ids) that fires, each once, in no particular order."""
+def _run(rules: Sequence[Rule], facts: Sequence[Fact], max_rounds: int) -> tuple[set[VariantFiring], dict[str, Fact]]:
     known: dict[str, Fact] = {f.fid: f for f in facts}
     strata = stratify(rules)
     fired: set[VariantFiring] = set()
@@ -130,6 +129,7 @@ def evaluate_variants(rules: Sequence[Rule], facts: Sequence[Fact], max_rounds: 
             current = sorted(known.values(), key=lambda f: f.fid)
             new: dict[str, Fact] = {}
             for rule in active:
+                # negated types are final here: all their producers sit in earlier strata
                 if any(pattern_matches(n, f, {}) for n in rule.negations for f in current):
                     continue
                 for index, variant in enumerate(rule.variants):
@@ -140,17 +140,21 @@ def evaluate_variants(rules: Sequence[Rule], facts: Sequence[Fact], max_rounds: 
                         fired.add(key)
                         for action in rule.actions:
                             for type_name, values in (action.assert_ or {}).items():
-                                derived = Fact.make(type_name, {k: _resolve(v, bound) for k, v in (values or {}).items()},
-                                                    origin="derived")
+                                resolved = {k: _resolve(v, bound) for k, v in (values or {}).items()}
+                                derived = Fact.make(type_name, resolved, origin="derived")
                                 if derived.fid not in known:
                                     new[derived.fid] = derived
-            if not new and all(k in fired for k in fired):
-                # a round that derived nothing new may still have fired; one more round sees nothing new
+            if not new:
                 break
             known.update(new)
         else:
             raise ReferenceError("rules derive facts without end")
-    return sorted(fired)
+    return fired, known
+
+
+def evaluate_variants(rules: Sequence[Rule], facts: Sequence[Fact], max_rounds: int = 1000) -> list[VariantFiring]:
+    """Every (rule id, variant index, matched fact ids) that fires, each once, sorted."""
+    return sorted(_run(rules, facts, max_rounds)[0])
 
 
 def evaluate(rules: Sequence[Rule], facts: Sequence[Fact]) -> set[Firing]:
@@ -164,21 +168,5 @@ def firing_counts(rules: Sequence[Rule], facts: Sequence[Fact]) -> Counter[Firin
 
 
 def derived_facts(rules: Sequence[Rule], facts: Sequence[Fact]) -> dict[str, Fact]:
-    """Input and derived facts after the fixpoint (by fact id)."""
-    known: dict[str, Fact] = {f.fid: f for f in facts}
-    by_id = {r.id: r for r in rules}
-    pending = True
-    while pending:
-        pending = False
-        current = sorted(known.values(), key=lambda f: f.fid)
-        for rule_id, variant, matched in evaluate_variants(rules, current):
-            rule = by_id[rule_id]
-            bound = {p.alias: known[fid] for p, fid in zip(rule.variants[variant], matched, strict=True)}
-            for action in rule.actions:
-                for type_name, values in (action.assert_ or {}).items():
-                    derived = Fact.make(type_name, {k: _resolve(v, bound) for k, v in (values or {}).items()},
-                                        origin="derived")
-                    if derived.fid not in known:
-                        known[derived.fid] = derived
-                        pending = True
-    return known
+    """Input and derived facts after the fixpoint, by fact id."""
+    return _run(rules, facts, 1000)[1]
