@@ -14,8 +14,17 @@ from typing import Any
 from engine.compiler import CompiledPack
 from engine.facts import FactSchema
 from engine.plan import (
-    Assessment, Because, DataGap, EvidenceRef, FollowUp, Goal, PackInfo, Plan, Recommendation,
-    Suppressed, Warning,
+    Assessment,
+    Because,
+    DataGap,
+    EvidenceRef,
+    FollowUp,
+    Goal,
+    PackInfo,
+    Plan,
+    Recommendation,
+    Suppressed,
+    Warning,
 )
 from engine.rulemodel import ACTIONS, CATEGORIES
 from engine.trace import Evaluation, Firing

@@ -156,7 +156,7 @@ class Session:
             finally:
                 try:
                     host.delete_state(ruleset, SESSION_ID)
-                except BaseException:  # noqa: BLE001 - state already gone is fine
+                except BaseException:
                     pass
         host.recorder.clear()
         host.failures.clear()

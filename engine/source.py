@@ -136,5 +136,6 @@ def load_file(path: Path, display: str | None = None) -> SourceDoc:
     except UnicodeDecodeError:
         raise DiagnosticError([Diagnostic(Location(shown), "source.encoding", "the file is not UTF-8 text")]) from None
     except OSError as exc:
-        raise DiagnosticError([Diagnostic(Location(shown), "source.unreadable", exc.strerror or "cannot be read")]) from None
+        reason = exc.strerror or "cannot be read"
+        raise DiagnosticError([Diagnostic(Location(shown), "source.unreadable", reason)]) from None
     return parse_text(text, shown)

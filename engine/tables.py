@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def _convert(text: str, kind: str) -> Scalar | None:
     raise ValueError(text)
 
 
-def load_table(path: Path, display: str, columns: dict[str, str]) -> list[TableRow]:
+def load_table(path: Path, display: str, columns: Mapping[str, str]) -> list[TableRow]:
     """Read and type every row; every problem is a located diagnostic, all at once."""
     diagnostics: list[Diagnostic] = []
     raw_rows: list[tuple[Location, dict[str, Any]]] = []
@@ -54,7 +55,8 @@ def load_table(path: Path, display: str, columns: dict[str, str]) -> list[TableR
         try:
             text = path.read_text(encoding="utf-8")
         except OSError:
-            raise DiagnosticError([Diagnostic(Location(display), "ref.unknown-table", "table file not found")]) from None
+            missing = Diagnostic(Location(display), "ref.unknown-table", "table file not found")
+            raise DiagnosticError([missing]) from None
         reader = csv.DictReader(io.StringIO(text))
         header = reader.fieldnames or []
         for name in header:
@@ -82,7 +84,8 @@ def load_table(path: Path, display: str, columns: dict[str, str]) -> list[TableR
                     diagnostics.append(Diagnostic(doc.locate([i, name], key=True), "table.unknown-column",
                                                   f"column '{name}' is not declared by the rule",
                                                   hint=did_you_mean(name, columns)))
-            raw_rows.append((Location(display, doc.locate([i]).line), {k: "" if v is None else str(v) for k, v in row.items()}))
+            text_cells = {k: "" if v is None else str(v) for k, v in row.items()}
+            raw_rows.append((Location(display, doc.locate([i]).line), text_cells))
     rows: list[TableRow] = []
     for number, (location, raw) in enumerate(raw_rows, start=1):
         cells: dict[str, Scalar] = {}

@@ -67,7 +67,7 @@ def _is_tag(part: str) -> bool:
     return part in _TAGS or part[:1].isupper() or "[" in part or "-" in part
 
 
-def _one_branch(errors: list[dict[str, Any]], doc: SourceDoc) -> list[tuple[dict[str, Any], PathKey]]:
+def _one_branch(errors: list[Any], doc: SourceDoc) -> list[tuple[Any, PathKey]]:
     """When a value fits no member of a union, report the member the value came closest to."""
     located = [(err, *_real_path(doc, tuple(err["loc"]))) for err in errors]
     depth: dict[PathKey, tuple[int, str]] = {}
@@ -76,7 +76,7 @@ def _one_branch(errors: list[dict[str, Any]], doc: SourceDoc) -> list[tuple[dict
             best = depth.get(branch[0])
             if best is None or len(path) > best[0]:
                 depth[branch[0]] = (len(path), branch[1])
-    kept: list[tuple[dict[str, Any], PathKey]] = []
+    kept: list[tuple[Any, PathKey]] = []
     for err, path, branch in located:
         if branch is not None and depth[branch[0]][1] != branch[1]:
             continue

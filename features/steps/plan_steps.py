@@ -1,0 +1,292 @@
+"""When steps (generate and render a plan) and Then steps (check the plan, its trace and its text).
+
+`plan` is the engine's `Result`: `plan.plan` is the care plan, `plan.evaluation` the rule trace.
+`document` is a rendered plan (a str). Failure messages show what the plan holds instead.
+"""
+
+from __future__ import annotations
+
+from pytest_bdd import then, when
+
+from engine.generator import Generator, Result
+from engine.patient import Patient
+from engine.plan import Recommendation
+from features.steps.common import GENERATED_AT, PatientFacts, column, phrase, words
+
+
+def _recommendation(plan: Result, rec_id: str) -> Recommendation:
+    found = [r for r in plan.plan.recommendations if r.id == rec_id]
+    assert found, f"no recommendation {rec_id!r}; the plan has {_ids(plan)}"
+    return found[0]
+
+
+def _ids(plan: Result) -> list[str]:
+    return [r.id for r in plan.plan.recommendations]
+
+
+def _for_drug(plan: Result, drug: str) -> list[tuple[str, str, list[str]]]:
+    return [(r.id, r.action, r.alternatives) for r in plan.plan.recommendations if r.drug == drug]
+
+
+def _fired(plan: Result, rule_id: str) -> bool:
+    """A rule fired: its exact id, or one of its decision-table rows (`id[...]`)."""
+    return any(f.rule_id == rule_id or f.rule_id.startswith(rule_id + "[") for f in plan.evaluation.firings)
+
+
+def _firings(plan: Result) -> list[str]:
+    return [f.rule_id for f in plan.evaluation.firings]
+
+
+def _assessments(plan: Result) -> list[tuple[str, str | None, object]]:
+    return [(a.kind, a.gene, a.value) for a in plan.plan.assessments]
+
+
+# --- When --------------------------------------------------------------------------------------
+
+
+@when(phrase("the care plan is generated"), target_fixture="plan")
+def _(generator: Generator, patient: PatientFacts) -> Result:
+    return generator.run(Patient.model_validate(patient), at=GENERATED_AT)
+
+
+@when(phrase('the plan is rendered as "{fmt:q}" for the "{audience:q}"'), target_fixture="document")
+def _(generator: Generator, plan: Result, fmt: str, audience: str) -> str:
+    return generator.render(plan.plan, fmt, audience)
+
+
+@when(phrase('the plan is rendered as "{fmt:q}"'), target_fixture="document")
+def _(generator: Generator, plan: Result, fmt: str) -> str:
+    return generator.render(plan.plan, fmt, "clinician")
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+
+@then(phrase('the plan recommends "{action:q}" for "{drug:q}"'))
+def _(plan: Result, action: str, drug: str) -> None:
+    found = _for_drug(plan, drug)
+    assert any(a == action for _, a, _ in found), f"wanted {action!r} for {drug!r}; the plan has {found}"
+
+
+@then(phrase('the plan recommends "{action:q}" for "{drug:q}" with alternatives "{alternatives:q}"'))
+def _(plan: Result, action: str, drug: str, alternatives: str) -> None:
+    found = _for_drug(plan, drug)
+    assert any(a == action and sorted(alt) == sorted(words(alternatives)) for _, a, alt in found), (
+        f"wanted {action!r} for {drug!r} with alternatives {words(alternatives)}; the plan has {found}"
+    )
+
+
+@then(phrase('the plan recommends "{action:q}" for "{drug:q}" with no alternatives'))
+def _(plan: Result, action: str, drug: str) -> None:
+    found = _for_drug(plan, drug)
+    assert any(a == action and not alt for _, a, alt in found), (
+        f"wanted {action!r} for {drug!r} with no alternatives; the plan has {found}"
+    )
+
+
+@then(phrase('the plan has no recommendation for "{drug:q}"'))
+def _(plan: Result, drug: str) -> None:
+    found = _for_drug(plan, drug)
+    assert not found, f"wanted nothing for {drug!r}; the plan has {found}"
+
+
+@then(phrase('the plan has a recommendation "{rec_id:q}"'))
+def _(plan: Result, rec_id: str) -> None:
+    _recommendation(plan, rec_id)
+
+
+@then(phrase('the plan has a "{category:q}" recommendation "{rec_id:q}"'))
+def _(plan: Result, category: str, rec_id: str) -> None:
+    found = _recommendation(plan, rec_id)
+    assert found.category == category, f"{rec_id!r} is in category {found.category!r}, not {category!r}"
+
+
+@then(phrase('the plan has no recommendation "{rec_id:q}"'))
+def _(plan: Result, rec_id: str) -> None:
+    assert rec_id not in _ids(plan), f"{rec_id!r} is in the plan: {_ids(plan)}"
+
+
+@then(phrase('the plan has no "{category:q}" recommendations'))
+def _(plan: Result, category: str) -> None:
+    found = [r.id for r in plan.plan.recommendations if r.category == category]
+    assert not found, f"wanted no {category!r} recommendations; the plan has {found}"
+
+
+@then(phrase("the plan has no recommendations"))
+def _(plan: Result) -> None:
+    assert not plan.plan.recommendations, f"wanted no recommendations; the plan has {_ids(plan)}"
+
+
+@then(phrase('the recommendation "{rec_id:q}" has action "{action:q}"'))
+def _(plan: Result, rec_id: str, action: str) -> None:
+    found = _recommendation(plan, rec_id)
+    assert found.action == action, f"{rec_id!r} has action {found.action!r}, not {action!r}"
+
+
+@then(phrase('the recommendation "{rec_id:q}" cites "{source:q}"'))
+def _(plan: Result, rec_id: str, source: str) -> None:
+    found = _recommendation(plan, rec_id)
+    assert found.evidence.source == source, f"{rec_id!r} cites {found.evidence.source!r}, not {source!r}"
+
+
+@then(phrase('the recommendation "{rec_id:q}" has strength "{strength:q}"'))
+def _(plan: Result, rec_id: str, strength: str) -> None:
+    found = _recommendation(plan, rec_id)
+    assert found.strength == strength, f"{rec_id!r} has strength {found.strength!r}, not {strength!r}"
+
+
+@then(phrase('the recommendation "{rec_id:q}" cites "{source:q}" and has strength "{strength:q}"'))
+def _(plan: Result, rec_id: str, source: str, strength: str) -> None:
+    found = _recommendation(plan, rec_id)
+    assert (found.evidence.source, found.strength) == (source, strength), (
+        f"{rec_id!r} cites {found.evidence.source!r} with strength {found.strength!r}"
+    )
+
+
+@then(phrase('the recommendation "{rec_id:q}" mentions "{text:q}"'))
+def _(plan: Result, rec_id: str, text: str) -> None:
+    found = _recommendation(plan, rec_id)
+    assert text.lower() in found.text.lower(), f"{rec_id!r} says {found.text!r}"
+
+
+@then(phrase('the recommendation "{rec_id:q}" is explained by the rule "{rule_id:q}"'))
+def _(plan: Result, rec_id: str, rule_id: str) -> None:
+    chain = [b.rule for b in _recommendation(plan, rec_id).because]
+    assert any(r == rule_id or r.startswith(rule_id + "[") for r in chain), (
+        f"{rule_id!r} is not in the chain of {rec_id!r}: {chain}"
+    )
+
+
+# --- assessments -------------------------------------------------------------------------------
+
+
+@then(phrase('the assessment "{kind:q}" for "{gene:q}" is "{value:q}"'))
+def _(plan: Result, kind: str, gene: str, value: str) -> None:
+    found = _assessments(plan)
+    assert (kind, gene, value) in found, f"wanted {kind} {gene} = {value!r}; the plan has {found}"
+
+
+@then(phrase('the assessment "{kind:q}" is "{value:q}"'))
+def _(plan: Result, kind: str, value: str) -> None:
+    found = _assessments(plan)
+    assert any(k == kind and str(v) == value for k, _, v in found), (
+        f"wanted {kind} = {value!r}; the plan has {found}"
+    )
+
+
+@then(phrase('the plan has no assessment "{kind:q}"'))
+def _(plan: Result, kind: str) -> None:
+    found = _assessments(plan)
+    assert not any(k == kind for k, _, _ in found), f"wanted no {kind!r} assessment; the plan has {found}"
+
+
+# --- goals and follow-up -----------------------------------------------------------------------
+
+
+@then(phrase('the plan has a goal mentioning "{text:q}"'))
+def _(plan: Result, text: str) -> None:
+    goals = [f"{g.text} {g.target or ''}" for g in plan.plan.goals]
+    assert any(text.lower() in g.lower() for g in goals), f"no goal mentions {text!r}; the goals are {goals}"
+
+
+@then(phrase("the plan has no goals"))
+def _(plan: Result) -> None:
+    assert not plan.plan.goals, f"wanted no goals; the plan has {[g.text for g in plan.plan.goals]}"
+
+
+@then(phrase("the follow-up interval is {days:d} days"))
+def _(plan: Result, days: int) -> None:
+    intervals = [f.interval_days for f in plan.plan.follow_up]
+    assert intervals, "the plan has no follow-up"
+    assert min(intervals) == days, f"the shortest follow-up is {min(intervals)} days (all: {intervals})"
+
+
+@then(phrase("the plan has no follow-up"))
+def _(plan: Result) -> None:
+    assert not plan.plan.follow_up, f"wanted no follow-up; the plan has {plan.plan.follow_up}"
+
+
+# --- suppressed, data gaps, warnings -----------------------------------------------------------
+
+
+@then(phrase('"{rec_id:q}" is suppressed by "{by:q}"'))
+def _(plan: Result, rec_id: str, by: str) -> None:
+    found = [(s.id, s.by) for s in plan.plan.suppressed]
+    assert any(i == rec_id and (b == by or b.startswith(by + "[")) for i, b in found), (
+        f"wanted {rec_id!r} suppressed by {by!r}; the plan suppresses {found}"
+    )
+
+
+@then(phrase("the plan suppresses nothing"))
+def _(plan: Result) -> None:
+    assert not plan.plan.suppressed, f"the plan suppresses {plan.plan.suppressed}"
+
+
+@then(phrase('the plan has a data gap suggesting "{test:q}"'))
+def _(plan: Result, test: str) -> None:
+    found = [g.suggested_test for g in plan.plan.data_gaps]
+    assert test in found, f"no data gap suggests {test!r}; suggested tests are {found}"
+
+
+@then(phrase('the plan has a data gap mentioning "{text:q}"'))
+def _(plan: Result, text: str) -> None:
+    found = [g.text for g in plan.plan.data_gaps]
+    assert any(text.lower() in g.lower() for g in found), f"no data gap mentions {text!r}; the gaps are {found}"
+
+
+@then(phrase("the plan has no data gaps"))
+def _(plan: Result) -> None:
+    assert not plan.plan.data_gaps, f"wanted no data gaps; the plan has {plan.plan.data_gaps}"
+
+
+@then(phrase("the plan has an urgent warning"))
+def _(plan: Result) -> None:
+    assert plan.plan.has_urgent_warning, f"wanted an urgent warning; the warnings are {plan.plan.warnings}"
+
+
+@then(phrase('the plan has a warning mentioning "{text:q}"'))
+def _(plan: Result, text: str) -> None:
+    found = [w.text for w in plan.plan.warnings]
+    assert any(text.lower() in w.lower() for w in found), f"no warning mentions {text!r}; the warnings are {found}"
+
+
+@then(phrase("the plan has no urgent warning"))
+def _(plan: Result) -> None:
+    assert not plan.plan.has_urgent_warning, f"wanted no urgent warning; the warnings are {plan.plan.warnings}"
+
+
+@then(phrase("the plan has no warnings"))
+def _(plan: Result) -> None:
+    assert not plan.plan.warnings, f"wanted no warnings; the plan has {plan.plan.warnings}"
+
+
+# --- the rule trace ----------------------------------------------------------------------------
+
+
+@then(phrase('the rule "{rule_id:q}" fired'))
+def _(plan: Result, rule_id: str) -> None:
+    assert _fired(plan, rule_id), f"{rule_id!r} did not fire; the firings were {_firings(plan)}"
+
+
+@then(phrase('the rule "{rule_id:q}" did not fire'))
+def _(plan: Result, rule_id: str) -> None:
+    assert not _fired(plan, rule_id), f"{rule_id!r} fired; the firings were {_firings(plan)}"
+
+
+@then(phrase("these rules fired:"))
+def _(plan: Result, datatable: list[list[str]]) -> None:
+    missing = [r for r in column(datatable) if not _fired(plan, r)]
+    assert not missing, f"{missing} did not fire; the firings were {_firings(plan)}"
+
+
+# --- rendered documents ------------------------------------------------------------------------
+
+
+@then(phrase('the document contains "{text:q}"'))
+def _(document: str, text: str) -> None:
+    assert text in document, f"{text!r} is not in the document:\n{document[:2000]}"
+
+
+@then(phrase('the document does not contain "{text:q}"'))
+def _(document: str, text: str) -> None:
+    assert text not in document, f"{text!r} is in the document:\n{document[:2000]}"
