@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from pytest_bdd import then, when
+from pytest_bdd import step, then, when
 
 from engine.generator import Generator, Result
 from engine.patient import Patient
@@ -44,7 +44,7 @@ def _assessments(plan: Result) -> list[tuple[str, str | None, object]]:
 # --- When --------------------------------------------------------------------------------------
 
 
-@when(phrase("the care plan is generated"), target_fixture="plan")
+@step(phrase("the care plan is generated"), target_fixture="plan")  # a When, also usable as a Given
 def _(generator: Generator, patient: PatientFacts) -> Result:
     return generator.run(Patient.model_validate(patient), at=GENERATED_AT)
 

@@ -1,0 +1,107 @@
+Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
+  Patient A (examples/patient-a.yaml) is 52, has stage 1 hypertension, a BMI of about 29, little
+  activity (30 min/week), a salty diet (3800 mg sodium/day), few fruit and vegetables and low
+  stress. The plan should be lifestyle-first.
+
+  Scenario: Patient A has stage 1 hypertension and is overweight
+    Given the patient from "examples/patient-a.yaml"
+    When the care plan is generated
+    Then the assessment "bp-category" is "stage 1 hypertension"
+    And the assessment "bmi-category" is "overweight"
+    And the plan has no urgent warning
+
+  Scenario: Patient A gets a lifestyle-first plan
+    Given the patient from "examples/patient-a.yaml"
+    When the care plan is generated
+    Then the plan has a "lifestyle" recommendation "lifestyle.dash-diet"
+    And the plan has a "lifestyle" recommendation "lifestyle.sodium-reduction"
+    And the plan has a "lifestyle" recommendation "lifestyle.physical-activity"
+    And the plan has a "lifestyle" recommendation "lifestyle.weight-loss"
+    And the plan has no recommendation "lifestyle.smoking-cessation"
+    And the plan has no recommendation "lifestyle.alcohol-reduction"
+
+  Scenario: Patient A's low stress needs no stress plan
+    Given the patient from "examples/patient-a.yaml"
+    When the care plan is generated
+    Then the plan has no recommendation "stress.stress-reduction"
+    And the plan has no "stress" recommendations
+
+  Scenario: Patient A has a sodium goal and is seen again in 90 days
+    Given the patient from "examples/patient-a.yaml"
+    When the care plan is generated
+    Then the plan has a goal mentioning "sodium"
+    And the follow-up interval is 90 days
+
+  Scenario Outline: One office reading of <systolic>/<diastolic> mmHg is "<category>"
+    Given a patient "bp-outline"
+    And the patient is a 50-year-old female
+    And the patient's blood pressure is <systolic>/<diastolic>
+    When the care plan is generated
+    Then the assessment "bp-category" is "<category>"
+
+    Examples:
+      | systolic | diastolic | category             |
+      | 112      | 72        | normal               |
+      | 124      | 76        | elevated             |
+      | 134      | 78        | stage 1 hypertension |
+      | 152      | 96        | stage 2 hypertension |
+
+  Scenario: The mean of the readings is categorised
+    Given a patient "bp-mean"
+    And the patient has these blood pressure readings:
+      | systolic | diastolic | setting | date       |
+      | 138      | 88        | office  | 2026-10-01 |
+      | 146      | 92        | home    | 2026-10-15 |
+    When the care plan is generated
+    Then the assessment "bp-category" is "stage 2 hypertension"
+
+  Scenario: A hypertensive crisis is an urgent warning
+    Given a patient "bp-crisis"
+    And the patient is 67 years old
+    And the patient has these blood pressure readings:
+      | systolic | diastolic | setting |
+      | 186      | 124       | office  |
+      | 190      | 122       | office  |
+    When the care plan is generated
+    Then the assessment "bp-category" is "hypertensive crisis"
+    And the plan has an urgent warning
+
+  Scenario: Normal blood pressure and a healthy lifestyle need no lifestyle advice
+    Given a patient "healthy"
+    And the patient is a 40-year-old female
+    And the patient's blood pressure is 112/72
+    And the patient is 168 cm tall and weighs 60 kg
+    And the patient's lifestyle:
+      | field                              | value |
+      | smoking                            | never |
+      | alcohol_drinks_per_week            | 1     |
+      | activity_minutes_per_week          | 200   |
+      | resistance_training_days_per_week  | 2     |
+      | sodium_mg_per_day                  | 1400  |
+      | potassium_mg_per_day               | 4000  |
+      | fruit_vegetable_servings_per_day   | 8     |
+      | sleep_hours                        | 7.5   |
+    When the care plan is generated
+    Then the assessment "bp-category" is "normal"
+    And the assessment "bmi-category" is "normal weight"
+    And the plan has no "lifestyle" recommendations
+    And the plan has no warnings
+
+  Scenario: A smoker who drinks heavily is advised on both
+    Given a patient "smoker"
+    And the patient is a 55-year-old male
+    And the patient's blood pressure is 136/84
+    And the patient's lifestyle:
+      | field                   | value   |
+      | smoking                 | current |
+      | alcohol_drinks_per_week | 21      |
+    When the care plan is generated
+    Then the plan has a "lifestyle" recommendation "lifestyle.smoking-cessation"
+    And the plan has a "lifestyle" recommendation "lifestyle.alcohol-reduction"
+
+  Scenario: Obesity is assessed from height and weight
+    Given a patient "bmi-obese"
+    And the patient's height is 170 cm
+    And the patient's weight is 105 kg
+    When the care plan is generated
+    Then the assessment "bmi-category" is "obesity"

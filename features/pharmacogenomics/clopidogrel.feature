@@ -1,0 +1,128 @@
+Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
+  Clopidogrel is a prodrug that CYP2C19 activates. After an acute coronary syndrome (ACS) or a
+  percutaneous coronary intervention (PCI), intermediate and poor metabolizers (including the
+  "likely" phenotypes) should avoid it in favour of prasugrel or ticagrelor; normal, rapid and
+  ultrarapid metabolizers take the standard dose. An indeterminate result carries no recommendation.
+
+  Scenario Outline: The CYP2C19 diplotype <diplotype> decides clopidogrel after PCI
+    Given a patient "pgx-outline"
+    And the patient's CYP2C19 diplotype is "<diplotype>"
+    And the patient has "clopidogrel" planned for "PCI"
+    When the care plan is generated
+    Then the assessment "phenotype" for "CYP2C19" is "<phenotype>"
+    And the plan recommends "<action>" for "clopidogrel"
+
+    Examples:
+      | diplotype | phenotype                       | action        |
+      | *1/*1     | Normal Metabolizer              | standard-dose |
+      | *1/*17    | Rapid Metabolizer               | standard-dose |
+      | *17/*17   | Ultrarapid Metabolizer          | standard-dose |
+      | *1/*2     | Intermediate Metabolizer        | avoid         |
+      | *1/*9     | Likely Intermediate Metabolizer | avoid         |
+      | *2/*2     | Poor Metabolizer                | avoid         |
+      | *2/*9     | Likely Poor Metabolizer         | avoid         |
+      | *2/*3     | Poor Metabolizer                | avoid         |
+
+  Scenario: An indeterminate CYP2C19 result gives no clopidogrel recommendation
+    Given a patient "pgx-indeterminate"
+    And the patient's CYP2C19 diplotype is "*1/*12"
+    And the patient has "clopidogrel" planned for "PCI"
+    When the care plan is generated
+    Then the assessment "phenotype" for "CYP2C19" is "Indeterminate"
+    And the plan has no recommendation for "clopidogrel"
+    And the plan has no recommendation "pgx.cyp2c19.clopidogrel-needs-genotype"
+    And the plan has no data gaps
+
+  Scenario: A poor metabolizer is told to avoid clopidogrel, with alternatives and evidence
+    Given a patient "pgx-poor"
+    And the patient is a 61-year-old male
+    And the patient has these genotypes:
+      | gene    | diplotype |
+      | CYP2C19 | *2/*2     |
+    And the patient has these medications:
+      | name         | status  | indication | dose_mg |
+      | clopidogrel  | planned | PCI        |         |
+      | atorvastatin | active  |            | 40      |
+    When the care plan is generated
+    Then the plan recommends "avoid" for "clopidogrel" with alternatives "prasugrel, ticagrelor"
+    And the plan has a "medication" recommendation "pgx.cyp2c19.clopidogrel"
+    And the recommendation "pgx.cyp2c19.clopidogrel" cites "CPIC" and has strength "strong"
+    And the recommendation "pgx.cyp2c19.clopidogrel" mentions "poor metabolizer"
+    And the plan has no recommendation "pgx.cyp2c19.clopidogrel-needs-genotype"
+
+  Scenario: A normal metabolizer takes the standard dose with no alternatives
+    Given a patient "pgx-normal"
+    And the patient's CYP2C19 diplotype is "*1/*1"
+    And the patient has "clopidogrel" active for "ACS"
+    When the care plan is generated
+    Then the plan recommends "standard-dose" for "clopidogrel" with no alternatives
+    And the recommendation "pgx.cyp2c19.clopidogrel" cites "CPIC"
+    And the recommendation "pgx.cyp2c19.clopidogrel" has strength "strong"
+    And the plan has no warnings
+
+  Scenario: Planned clopidogrel without a CYP2C19 result asks for genotyping
+    Given a patient "pgx-no-genotype"
+    And the patient has "clopidogrel" planned for "PCI"
+    When the care plan is generated
+    Then the plan has a "testing" recommendation "pgx.cyp2c19.clopidogrel-needs-genotype"
+    And the recommendation "pgx.cyp2c19.clopidogrel-needs-genotype" has action "test"
+    And the plan has a data gap suggesting "CYP2C19 genotyping"
+    And the plan has no recommendation "pgx.cyp2c19.clopidogrel"
+    And the rule "pgx.cyp2c19.clopidogrel" did not fire
+    And the plan has no assessment "phenotype"
+
+  Scenario: Clopidogrel outside ACS or PCI is outside the guideline
+    Given a patient "pgx-stroke"
+    And the patient's CYP2C19 diplotype is "*2/*2"
+    And the patient has "clopidogrel" planned for "stroke"
+    When the care plan is generated
+    Then the assessment "phenotype" for "CYP2C19" is "Poor Metabolizer"
+    And the plan has no recommendation for "clopidogrel"
+    And the rule "pgx.cyp2c19.clopidogrel" did not fire
+    And the rule "pgx.cyp2c19.phenotype" fired
+
+  Scenario: Stopped clopidogrel needs neither a recommendation nor a test
+    Given a patient "pgx-stopped"
+    And the patient has these medications:
+      | name        | status  | indication |
+      | clopidogrel | stopped | PCI        |
+    When the care plan is generated
+    Then the plan has no recommendations
+    And the plan has no data gaps
+
+  Scenario: The recommendation is explained by the whole CYP2C19 chain
+    Given a patient "pgx-explain"
+    And the patient's CYP2C19 diplotype is "*1/*2"
+    And the patient has "clopidogrel" planned for "PCI"
+    When the care plan is generated
+    Then these rules fired:
+      | rule                          |
+      | pgx.cyp2c19.allele-function   |
+      | pgx.cyp2c19.phenotype         |
+      | pgx.cyp2c19.clopidogrel       |
+      | pgx.phenotype-assessment      |
+    And the rule "pgx.cyp2c19.phenotype[Normal function,No function]" fired
+    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.cyp2c19.allele-function"
+    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.cyp2c19.phenotype"
+    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.cyp2c19.clopidogrel"
+    And the rule "pgx.lab-called-phenotype" did not fire
+
+  Scenario: A phenotype called by the laboratory is used like one from a diplotype
+    Given a patient "pgx-lab-called"
+    And the patient has these genotypes:
+      | gene    | phenotype                | diplotype |
+      | CYP2C19 | Intermediate Metabolizer |           |
+    And the patient has "clopidogrel" planned for "ACS"
+    When the care plan is generated
+    Then the rule "pgx.lab-called-phenotype" fired
+    And the assessment "phenotype" for "CYP2C19" is "Intermediate Metabolizer"
+    And the plan recommends "avoid" for "clopidogrel" with alternatives "ticagrelor, prasugrel"
+
+  Scenario: The clopidogrel example file
+    Given the patient from "examples/pgx-clopidogrel.yaml"
+    When the care plan is generated
+    Then the assessment "phenotype" for "CYP2C19" is "Poor Metabolizer"
+    And the plan recommends "avoid" for "clopidogrel" with alternatives "prasugrel, ticagrelor"
+    And the plan has no recommendation for "atorvastatin"
+    And the plan has no data gaps
+    And the plan has no warnings
