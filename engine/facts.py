@@ -95,7 +95,7 @@ INPUT_TYPES: dict[str, FactType] = {
     ft.name: ft
     for ft in [
         FactType("patient", _t(age=I, sex=T, pregnant=B, race=T, bmi=N, height_cm=N, weight_kg=N),
-                 "patient age {age} {sex}", False, "demographics and body measures; bmi is derived"),
+                 "patient age {age} {sex} BMI {bmi}", False, "demographics and body measures; bmi is derived"),
         FactType("blood_pressure", _t(systolic=N, diastolic=N, readings=I, settings=T),
                  "mean blood pressure {systolic} / {diastolic} mmHg over {readings} readings", False,
                  "the mean of the patient's readings"),

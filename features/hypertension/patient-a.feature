@@ -99,8 +99,9 @@ Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
     Then the plan has a "lifestyle" recommendation "lifestyle.smoking-cessation"
     And the plan has a "lifestyle" recommendation "lifestyle.alcohol-reduction"
 
-  Scenario: Obesity is assessed from height and weight
+  Scenario: Obesity is assessed from an adult's height and weight
     Given a patient "bmi-obese"
+    And the patient is 45 years old
     And the patient's height is 170 cm
     And the patient's weight is 105 kg
     When the care plan is generated
