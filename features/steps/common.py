@@ -48,8 +48,7 @@ def records(datatable: list[list[str]]) -> list[dict[str, int | float | str]]:
     """Rows of a datatable with a header row, as dicts; blank cells are left out."""
     header = [name.strip() for name in datatable[0]]
     return [
-        {name: cell(value) for name, value in zip(header, row, strict=True) if value.strip()}
-        for row in datatable[1:]
+        {name: cell(value) for name, value in zip(header, row, strict=True) if value.strip()} for row in datatable[1:]
     ]
 
 

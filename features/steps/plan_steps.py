@@ -169,9 +169,7 @@ def _(plan: Result, kind: str, gene: str, value: str) -> None:
 @then(phrase('the assessment "{kind:q}" is "{value:q}"'))
 def _(plan: Result, kind: str, value: str) -> None:
     found = _assessments(plan)
-    assert any(k == kind and str(v) == value for k, _, v in found), (
-        f"wanted {kind} = {value!r}; the plan has {found}"
-    )
+    assert any(k == kind and str(v) == value for k, _, v in found), f"wanted {kind} = {value!r}; the plan has {found}"
 
 
 @then(phrase('the plan has no assessment "{kind:q}"'))
