@@ -129,9 +129,22 @@ def _test_json(alias_of: dict[str, str], test: Test) -> dict[str, Any]:
     return {_OPS[test.op]: {test.field: value}}
 
 
-def pattern_json(pattern: Pattern, alias_of: dict[str, str]) -> dict[str, Any]:
+def pattern_json(pattern: Pattern, alias_of: dict[str, str], required: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """One pattern; ``required`` fields must exist (durable errors, 311, on a comparison join
+    against a missing field, where the rule could never match anyway)."""
     terms = [{"t": pattern.type}] + [_test_json(alias_of, t) for t in pattern.tests]
+    terms += [{"$ex": {field: 1}} for field in sorted(required)]
     return {alias_of[pattern.alias]: {"$and": terms}}
+
+
+def _compared_fields(patterns: list[Pattern]) -> dict[str, frozenset[str]]:
+    """Per alias, the fields other patterns compare against with ne/lt/le/gt/ge."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for pattern in patterns:
+        for test in pattern.tests:
+            if isinstance(test.value, Ref) and test.op != "eq":
+                found[test.value.alias].add(test.value.field)
+    return {alias: frozenset(fields) for alias, fields in found.items()}
 
 
 def condition_bound(patterns: list[list[Test]]) -> int:
@@ -253,7 +266,9 @@ def _ruleset(name: str, level: int, items: list[_Item]) -> CompiledRuleset:
     for n, item in enumerate(items):
         alias_of = {p.alias: f"a_{p.alias}" for p in item.patterns}
         rule_name = f"r{n}"
-        definition[rule_name] = {"all": [pattern_json(p, alias_of) for p in item.patterns], "pri": 1, "run": rule_name}
+        required = _compared_fields(item.patterns)
+        patterns = [pattern_json(p, alias_of, required.get(p.alias, frozenset())) for p in item.patterns]
+        definition[rule_name] = {"all": patterns, "pri": 1, "run": rule_name}
         handlers[rule_name] = Handler(item.handler_kind, item.target, tuple(p.alias for p in item.patterns))
         consumes.update(p.type for p in item.patterns)
     # Absorbers: every routed fact is 'handled', so durable never raises MessageNotHandled mid-batch

@@ -7,6 +7,8 @@ Numbers are rounded to plain decimals: durable-rules cannot parse exponent float
 
 from __future__ import annotations
 
+import math
+
 from engine.facts import Fact, Scalar
 from engine.patient import CodedCondition, Patient
 
@@ -42,8 +44,9 @@ def normalise(patient: Patient) -> list[Fact]:
     if readings:
         settings = "+".join(sorted({r.setting for r in readings}))
         facts.append(Fact.make("blood_pressure", {
-            "systolic": _round(sum(r.systolic for r in readings) / len(readings)),
-            "diastolic": _round(sum(r.diastolic for r in readings) / len(readings)),
+            # fsum is exactly rounded, so the mean does not depend on the order of the readings
+            "systolic": _round(math.fsum(r.systolic for r in readings) / len(readings)),
+            "diastolic": _round(math.fsum(r.diastolic for r in readings) / len(readings)),
             "readings": len(readings), "settings": settings,
         }))
     for condition in patient.conditions:

@@ -86,10 +86,6 @@ def test_example_patients_give_stable_bytes(default_generator: Generator) -> Non
         assert len(outputs) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "ENGINE BUG 2: engine/normalise.py averages readings with sum() in file order; float addition is not "
-    "associative, so the rounded mean (and the plan) depends on the order of decimal readings. "
-    "Fix idea: math.fsum (correctly rounded, order-free)."))
 def test_mean_pressure_ignores_the_order_of_decimal_readings(order_pack: Generator) -> None:
     values = [133.3, 183.9, 142.8, 171.8]
     plans = []

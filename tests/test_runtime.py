@@ -146,10 +146,6 @@ def test_the_same_patient_twice_gives_identical_firings(default_generator: Gener
     assert first.facts == second.facts
 
 
-@pytest.mark.xfail(strict=True, raises=EngineError, reason=(
-    "ENGINE BUG 1: a join with ne/lt/le/gt/ge against a field the bound fact lacks makes durable fail "
-    "with error 311, so a valid pack fails on a valid patient (eq joins are fine). Fix idea: the compiler "
-    "adds {'$ex': {field: 1}} to the referenced alias's pattern for every non-eq ref."))
 @pytest.mark.parametrize("op", ["ne", "lt", "le", "gt", "ge"])
 def test_join_against_a_missing_field(tmp_path: Path, op: str) -> None:
     rules = {"join": rule_doc(f"t.join-{op}", {"all": [
