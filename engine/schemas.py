@@ -35,28 +35,29 @@ def _constraint(kind: FieldKind) -> dict[str, Any]:
                            "exists": {"type": "boolean"}, "ref": {"type": "string"}}
     if kind in (FieldKind.NUMBER, FieldKind.INTEGER):
         ops.update({op: operand for op in ("lt", "le", "gt", "ge")})
-        ops["between"] = {"type": "array", "items": scalar, "minItems": 2, "maxItems": 2}
+        ops["between"] = {"type": "array", "items": {"anyOf": [scalar, _COLUMN]}, "minItems": 2, "maxItems": 2}
     assert set(ops) <= set(OPERATORS)
     return {"anyOf": [scalar, _COLUMN, {"type": "object", "properties": ops, "additionalProperties": False}]}
 
 
 def rule_schema(schema: FactSchema) -> dict[str, Any]:
     base = copy.deepcopy(RuleSpec.model_json_schema())
-    patterns = []
+    patterns: dict[str, Any] = {}
     asserts: dict[str, Any] = {}
     for name in schema.names():
         fact_type = schema.types[name]
         fields = {f: _constraint(k) for f, k in sorted(fact_type.fields.items())}
         fields["as"] = {"type": "string", "description": "alias to refer to this fact (alias.field)"}
-        patterns.append({
-            "type": "object", "additionalProperties": False, "required": [name],
-            "properties": {name: {"type": ["object", "null"], "description": fact_type.description or fact_type.label,
-                                  "properties": fields, "additionalProperties": False}},
-        })
+        patterns[name] = {"type": ["object", "null"], "description": fact_type.description or fact_type.label,
+                          "properties": fields, "additionalProperties": False}
         if fact_type.derived:
             asserts[name] = {"type": "object", "additionalProperties": False, "properties": {
                 f: {"anyOf": [_SCALAR[k], _REF, _COLUMN]} for f, k in sorted(fact_type.fields.items())}}
-    pattern_list = {"type": "array", "items": {"anyOf": patterns}}
+    # one key per pattern, the fact type: an object with every type as an optional property
+    # completes better in editors and validates far faster than an anyOf of 20 shapes
+    pattern = {"type": "object", "properties": patterns, "additionalProperties": False,
+               "minProperties": 1, "maxProperties": 1}
+    pattern_list = {"type": "array", "items": pattern}
     defs = base.get("$defs", {})
     when = defs.get("WhenSpec", {}).get("properties", {})
     for key in ("all", "any", "none"):
@@ -66,6 +67,10 @@ def rule_schema(schema: FactSchema) -> dict[str, Any]:
     if "assert" in action:
         action["assert"] = {"type": "object", "properties": asserts, "additionalProperties": False,
                             "description": "derive a fact: {type: {field: value}}"}
+    for name in ("RecommendSpec", "GoalSpec", "FollowUpSpec", "WarnSpec", "SuppressSpec", "DataGapSpec", "AssessSpec"):
+        for key, prop in defs.get(name, {}).get("properties", {}).items():
+            # in a decision table any action field may take a row's cell
+            defs[name]["properties"][key] = {"anyOf": [prop, _COLUMN], "description": prop.get("description", "")}
     base["title"] = "careplan rule file"
     base["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return base

@@ -106,3 +106,23 @@ Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
     And the patient's weight is 105 kg
     When the care plan is generated
     Then the assessment "bmi-category" is "obesity"
+
+  Scenario: Pregnancy replaces the general first-line choice, and the plan says why
+    Given a patient "pregnant-stage-2"
+    And the patient is a 31-year-old female
+    And the patient is pregnant
+    And the patient's blood pressure is 152/96
+    When the care plan is generated
+    Then the plan has a "medication" recommendation "bp.pregnancy-medicine"
+    And the recommendation "bp.pregnancy-medicine" mentions "labetalol"
+    And "bp.start-first-line-medicine" is suppressed by "bp.pregnancy-medicine"
+    And the plan has no recommendation "bp.start-first-line-medicine"
+
+  Scenario: Stage 2 hypertension outside pregnancy starts two first-line medicines
+    Given a patient "stage-2"
+    And the patient is a 58-year-old male
+    And the patient's blood pressure is 156/98
+    When the care plan is generated
+    Then the plan has a "medication" recommendation "bp.start-first-line-medicine"
+    And the plan suppresses nothing
+    And the follow-up interval is 30 days
