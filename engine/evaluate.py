@@ -144,6 +144,7 @@ def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
             data[key] = _resolve(data[key], bound)
     if kind == "recommend":
         data["id"] = data.get("id") or rule.id
+        data["title"] = rule.title
         data["strength"] = data.get("strength") or rule.evidence.strength
         data["evidence"] = {"source": rule.evidence.source, "citation": rule.evidence.citation,
                             "url": rule.evidence.url}

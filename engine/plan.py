@@ -47,6 +47,7 @@ class EvidenceRef(PlanModel):
 
 class Recommendation(PlanModel):
     id: str
+    title: str = Field(description="the title of the rule that made the recommendation")
     category: Category
     action: Action
     drug: str | None = None

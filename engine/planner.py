@@ -94,7 +94,8 @@ class PlanBuilder:
                 existing.because.extend(b for b in chain if (b.rule, tuple(b.facts)) not in known)
                 continue
             found[data["id"]] = Recommendation(
-                id=data["id"], category=data["category"], action=data["action"], drug=data.get("drug"),
+                id=data["id"], title=data["title"], category=data["category"], action=data["action"],
+                drug=data.get("drug"),
                 alternatives=sorted(set(data.get("alternatives") or [])),
                 dose_change_percent=data.get("dose_change_percent"), text=data["text"],
                 patient_text=data.get("patient_text"), strength=data.get("strength"),
