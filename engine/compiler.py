@@ -43,9 +43,24 @@ class Probe:
 class Handler:
     """What a durable rule name stands for: a variant of a rule, a probe, or the sentinel."""
 
-    kind: str  # rule | probe | sentinel | absorber
+    kind: str  # rule | probe | keyed-probe | sentinel | absorber
     target: str = ""
     aliases: tuple[str, ...] = ()
+    variant: int = 0
+    key_aliases: tuple[str, ...] = ()  # keyed probes: the aliases whose facts form the key
+
+
+@dataclass(frozen=True)
+class KeyedNegation:
+    """A ``none`` pattern that refers to facts bound under ``all`` (a correlated negation).
+
+    Its probe matches the rule's own patterns plus the negated one, in an earlier stratum,
+    and records the facts it matched; the rule then does not fire for those facts.
+    """
+
+    probe: str
+    variant: int
+    key_aliases: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,7 @@ class CompiledPack:
     rules: dict[str, Rule]
     probes: dict[str, Probe]
     absent_by_stratum: dict[int, tuple[str, ...]]
+    keyed_negations: dict[str, tuple[KeyedNegation, ...]]
 
 
 def probe_id(pattern: Pattern) -> str:
@@ -94,8 +110,10 @@ def stratify(rules: list[Rule]) -> dict[str, int]:
         changed = False
         for rule in rules:
             level = 1 if rule.negations else 0
+            # a correlated negation's probe needs the rule's own facts final: run after their producers
+            step = 1 if any(n.refs() for n in rule.negations) else 0
             for type_name in rule.consumes:
-                level = max([level] + [stratum[p] for p in producers.get(type_name, [])])
+                level = max([level] + [stratum[p] + step for p in producers.get(type_name, [])])
             for type_name in rule.negated_types:
                 level = max([level] + [stratum[p] + 1 for p in producers.get(type_name, [])])
             if level != stratum[rule.id]:
@@ -106,7 +124,7 @@ def stratify(rules: list[Rule]) -> dict[str, int]:
     cyclic = sorted(r.id for r in rules if stratum[r.id] > len(rules))
     raise DiagnosticError([Diagnostic(
         next(r.source for r in rules if r.id in cyclic[:1] or not cyclic), "compile.negation-cycle",
-        "rules negate facts that they themselves help produce; no evaluation order exists",
+        "no evaluation order exists: a 'none' needs complete facts that this rule (or a rule it feeds) produces",
         rule_id=cyclic[0] if cyclic else None,
     )])
 
@@ -186,6 +204,8 @@ class _Item:
     patterns: list[Pattern]
     handler_kind: str
     target: str
+    key_aliases: tuple[str, ...] = ()
+    variant: int = 0
 
 
 def _load(items: list[_Item]) -> int:
@@ -229,12 +249,22 @@ def compile_pack(pack: Pack) -> CompiledPack:
             type_stratum[type_name] = max(type_stratum[type_name], strata[rule.id])
     probes: dict[str, Probe] = {}
     absent: dict[int, set[str]] = defaultdict(set)
+    keyed: dict[str, list[KeyedNegation]] = defaultdict(list)
+    keyed_items: dict[int, list[_Item]] = defaultdict(list)
     for rule in rules:
-        for pattern in rule.negations:
-            pid = probe_id(pattern)
-            probes[pid] = Probe(pid, pattern, type_stratum[pattern.type])
-            absent[strata[rule.id]].add(pid)
-    top = max(list(strata.values()) + [p.stratum for p in probes.values()] + [0])
+        for n, pattern in enumerate(rule.negations):
+            if not pattern.refs():
+                pid = probe_id(pattern)
+                probes[pid] = Probe(pid, pattern, type_stratum[pattern.type])
+                absent[strata[rule.id]].add(pid)
+                continue
+            key_aliases = tuple(sorted({ref.alias for ref in pattern.refs()}))
+            for v, variant in enumerate(rule.variants):
+                pid = f"{rule.id}#{v}~none{n}"
+                level = max(type_stratum[p.type] for p in (*variant, pattern))
+                keyed[rule.id].append(KeyedNegation(pid, v, key_aliases))
+                keyed_items[level].append(_Item(pid, [*variant, pattern], "keyed-probe", pid, key_aliases))
+    top = max(list(strata.values()) + [p.stratum for p in probes.values()] + list(keyed_items) + [0])
     prefix = pack.digest.split(":")[-1][:8]
     compiled: list[CompiledRuleset] = []
     for level in range(top + 1):
@@ -243,11 +273,14 @@ def compile_pack(pack: Pack) -> CompiledPack:
             if strata[rule.id] != level:
                 continue
             markers = [Pattern(f"absent{i}", ABSENT_TYPE, (Test("probe", "eq", probe_id(n)),))
-                       for i, n in enumerate(rule.negations)]
+                       for i, n in enumerate(rule.negations) if not n.refs()]
             for v, variant in enumerate(rule.variants):
-                groups[rule.file_rule_id].append(_Item(f"{rule.id}#{v}", list(variant) + markers, "rule", rule.id))
+                groups[rule.file_rule_id].append(_Item(f"{rule.id}#{v}", list(variant) + markers, "rule", rule.id,
+                                                       variant=v))
         for pid in sorted(p for p, probe in probes.items() if probe.stratum == level):
             groups["~" + pid].append(_Item(pid, [probes[pid].pattern], "probe", pid))
+        for item in keyed_items.get(level, []):
+            groups["~" + item.target].append(item)
         for index, items in enumerate(_partition([groups[k] for k in sorted(groups)])):
             compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
     definitions = json.dumps([[r.name, r.definition] for r in compiled], sort_keys=True, separators=(",", ":"))
@@ -256,6 +289,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
         compiled_digest="sha256:" + hashlib.sha256(definitions.encode()).hexdigest(),
         rulesets=tuple(compiled), strata=top + 1, rules={r.id: r for r in rules}, probes=probes,
         absent_by_stratum={k: tuple(sorted(v)) for k, v in absent.items()},
+        keyed_negations={k: tuple(v) for k, v in keyed.items()},
     )
 
 
@@ -269,7 +303,8 @@ def _ruleset(name: str, level: int, items: list[_Item]) -> CompiledRuleset:
         required = _compared_fields(item.patterns)
         patterns = [pattern_json(p, alias_of, required.get(p.alias, frozenset())) for p in item.patterns]
         definition[rule_name] = {"all": patterns, "pri": 1, "run": rule_name}
-        handlers[rule_name] = Handler(item.handler_kind, item.target, tuple(p.alias for p in item.patterns))
+        handlers[rule_name] = Handler(item.handler_kind, item.target, tuple(p.alias for p in item.patterns),
+                                      item.variant, item.key_aliases)
         consumes.update(p.type for p in item.patterns)
     # Absorbers: every routed fact is 'handled', so durable never raises MessageNotHandled mid-batch
     for type_name in sorted(consumes):

@@ -8,6 +8,7 @@ chaining. Between strata, probes that found nothing become ``__absent`` markers.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from typing import Any
@@ -37,6 +38,7 @@ class Evaluator:
         for fact in sorted(facts, key=lambda f: f.fid):
             result.facts.setdefault(fact.fid, fact)
         present: set[str] = set()
+        self._keys: set[tuple[str, tuple[str, ...]]] = set()
         with self.runtime.session() as session:
             for level in range(self.compiled.strata):
                 rulesets = [r for r in self.compiled.rulesets if r.stratum == level]
@@ -77,6 +79,9 @@ class Evaluator:
         if handler.kind == "probe":
             present.add(handler.target)
             return []
+        if handler.kind == "keyed-probe":
+            self._keys.add((handler.target, tuple(activation.bindings.get(f"a_{a}", "") for a in handler.key_aliases)))
+            return []
         if handler.kind != "rule":
             return []
         if len(result.firings) >= self.budget:
@@ -89,6 +94,10 @@ class Evaluator:
             if fact is None:
                 raise EngineError(f"rule {rule.id} matched a fact the evaluator does not know")
             bound[alias] = fact
+        for negation in self.compiled.keyed_negations.get(rule.id, ()):
+            key = tuple(bound[a].fid for a in negation.key_aliases)
+            if negation.variant == handler.variant and (negation.probe, key) in self._keys:
+                return []  # a 'none' pattern matched these facts in an earlier stratum
         new_facts: list[Fact] = []
         produced: list[str] = []
         outputs: list[Output] = []
@@ -115,6 +124,13 @@ def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
     if isinstance(value, dict) and set(value) == {"ref"}:
         alias, _, field = str(value["ref"]).partition(".")
         return bound[alias].values.get(field)
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("add", "mul"):
+        (op, operands), = value.items()
+        numbers = [_resolve(v, bound) for v in operands]
+        if any(not isinstance(n, (int, float)) or isinstance(n, bool) for n in numbers):
+            return None  # an operand is missing: so is the result
+        total = math.fsum(numbers) if op == "add" else math.prod(numbers)  # type: ignore[arg-type]
+        return round(total, 4)
     if isinstance(value, (str, int, float, bool)):
         return value
     return None

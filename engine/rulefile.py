@@ -21,6 +21,7 @@ from engine.source import PathKey, SourceDoc, load_file
 from engine.tables import TableRow, column_references, fill_row, load_table
 from engine.validation_errors import diagnostics_from
 
+ARITHMETIC = ("add", "mul")
 _TEXT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -99,7 +100,8 @@ def _expand(root: Path, doc: SourceDoc, data: dict[str, Any], schema: FactSchema
     source_spec: RuleSpec | None = None
     rules: list[Rule] = []
     for row in table_rows:
-        filled = fill_row(data, row)
+        declared = data["table"].get("columns", {}) if isinstance(data.get("table"), dict) else {}
+        filled = fill_row(data, row, declared)
         try:
             row_spec = RuleSpec.model_validate(filled)
         except ValidationError as exc:
@@ -195,7 +197,8 @@ def _parse_when(when: dict[str, Any], ctx: PatternContext) -> tuple[list[tuple[P
     negations: list[Pattern] = []
     for i, item in enumerate(when.get("none") or []):
         counter += 1
-        pattern = parse_pattern(item, ("when", "none", i), ctx, {}, f"n{counter}")
+        # a 'none' pattern may refer to the facts bound under 'all' (a correlated negation)
+        pattern = parse_pattern(item, ("when", "none", i), ctx, dict(aliases), f"n{counter}")
         if pattern is not None:
             negations.append(pattern)
     return variants, negations
@@ -235,6 +238,16 @@ def _check_value(value: Any, kind: FieldKind | None, at: PathKey, ctx: PatternCo
             ctx.error(at, "then.bad-ref", "a ref is written alias.field, e.g. p.gene")
         else:
             check_ref(ref, at, ctx, aliases, kind)
+    elif isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ARITHMETIC:
+        (op, operands), = value.items()
+        if kind not in (FieldKind.NUMBER, FieldKind.INTEGER, None):
+            ctx.error(at, "then.wrong-type", f"'{op}' makes a number; this field is {kind.value}")
+        elif not isinstance(operands, list) or len(operands) < 2:
+            ctx.error(at, "then.wrong-type", f"'{op}' takes a list of two or more numbers or refs")
+        else:
+            for i, operand in enumerate(operands):
+                if operand is not None:  # an empty table cell: the result is left out
+                    _check_value(operand, FieldKind.NUMBER, (*at, op, i), ctx, aliases)
     elif isinstance(value, dict) and set(value) == {"column"}:
         ctx.error(at, "table.unknown-column", f"column '{value['column']}' is not in the table")
     elif isinstance(value, (dict, list)) or value is None:
@@ -271,7 +284,8 @@ def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases:
                               f"fact type '{type_name}' has no field '{field}'",
                               did_you_mean(field, fact_type.fields), key=True)
                     continue
-                _check_value(value, kind, where + (field,), ctx, aliases)
+                if value is not None:  # an empty table cell leaves the field out
+                    _check_value(value, kind, where + (field,), ctx, aliases)
     for name in ("recommend", "goal", "follow_up", "warn", "suppress", "data_gap", "assess"):
         spec = getattr(action, name)
         if spec is None:

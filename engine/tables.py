@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,15 +107,21 @@ def load_table(path: Path, display: str, columns: Mapping[str, str]) -> list[Tab
     return rows
 
 
-def fill_row(template: Any, row: TableRow) -> Any:
-    """The rule template with the row's cells put in; unknown columns are left for the checker."""
+def fill_row(template: Any, row: TableRow, declared: Collection[str] = ()) -> Any:
+    """The rule template with the row's cells put in.
+
+    A declared column whose cell is empty becomes None (the value is left out); an
+    undeclared column is left as it is, for the checker to report.
+    """
     if isinstance(template, dict):
         if set(template) == {"column"} and isinstance(template["column"], str):
             name = template["column"]
-            return row.cells.get(name, template)
-        return {k: fill_row(v, row) for k, v in template.items()}
+            if name in row.cells:
+                return row.cells[name]
+            return None if name in declared else template
+        return {k: fill_row(v, row, declared) for k, v in template.items()}
     if isinstance(template, list):
-        return [fill_row(v, row) for v in template]
+        return [fill_row(v, row, declared) for v in template]
     if isinstance(template, str):
         return _ROW_TEXT.sub(lambda m: str(row.cells.get(m.group(1), m.group(0))), template)
     return template

@@ -114,6 +114,14 @@ def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
     if isinstance(value, dict) and set(value) == {"ref"}:
         alias, _, field = str(value["ref"]).partition(".")
         return bound[alias].values.get(field)
+    if isinstance(value, dict) and set(value) in ({"add"}, {"mul"}):
+        numbers = [_resolve(v, bound) for v in next(iter(value.values()))]
+        if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):
+            return None
+        total = 0.0 if "add" in value else 1.0
+        for n in numbers:
+            total = total + float(n) if "add" in value else total * float(n)  # type: ignore[arg-type]
+        return round(total, 4)
     if isinstance(value, (str, int, float, bool)):
         return value
     return None
@@ -130,10 +138,15 @@ def _run(rules: Sequence[Rule], facts: Sequence[Fact], max_rounds: int) -> tuple
             new: dict[str, Fact] = {}
             for rule in active:
                 # negated types are final here: all their producers sit in earlier strata
-                if any(pattern_matches(n, f, {}) for n in rule.negations for f in current):
+                plain = [n for n in rule.negations if not n.refs()]
+                if any(pattern_matches(n, f, {}) for n in plain for f in current):
                     continue
+                correlated = [n for n in rule.negations if n.refs()]
                 for index, variant in enumerate(rule.variants):
                     for bound in _bindings(variant, current, {}):
+                        used = {f.fid for f in bound.values()}
+                        if any(pattern_matches(n, f, bound) for n in correlated for f in current if f.fid not in used):
+                            continue  # a correlated 'none' matched another fact, given these bindings
                         key = (rule.id, index, tuple(bound[p.alias].fid for p in variant))
                         if key in fired:
                             continue

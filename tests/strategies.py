@@ -116,35 +116,17 @@ FACT_TYPES = {
 }
 
 
-# Fields every fact of the type carries. A join with ne/lt/le/gt/ge on a field that the bound
-# fact lacks makes durable fail with error 311 (see test_runtime.py, ENGINE BUG 1), so random
-# packs use those operators only against fields that are always present.
-ALWAYS_PRESENT: dict[str, set[str]] = {
-    "blood_pressure": {"systolic", "diastolic", "readings", "settings"},
-    "lab": {"name", "value"},
-    "lifestyle": set(),
-    "genotype": {"gene"},
-    "allele": {"gene", "name", "slot", "diplotype"},
-    "patient": set(),
-    "medication": {"name", "status"},
-    "condition": {"name"},
-    "finding": {"code"},
-    "flag": {"code"},
-}
-
-
 def _compatible(kind: str, other: str) -> bool:
     return kind == other or T not in (kind, other)
 
 
 @st.composite
-def constraint(draw: st.DrawFn, type_name: str, field: str, bound: dict[str, str], allow_bug_311: bool = False) -> Any:
+def constraint(draw: st.DrawFn, type_name: str, field: str, bound: dict[str, str]) -> Any:
     kind = FIELDS[type_name][field]
-    refs = [(f"{alias}.{f}", f in ALWAYS_PRESENT[t] or allow_bug_311)
-            for alias, t in bound.items() for f, k in FIELDS[t].items() if _compatible(kind, k)]
+    refs = [f"{alias}.{f}" for alias, t in bound.items() for f, k in FIELDS[t].items() if _compatible(kind, k)]
     if refs and draw(st.integers(0, 4)) == 0:
-        ref, present = draw(st.sampled_from(refs))
-        ops = ["eq"] + (["ne"] if present else []) + (["lt", "le", "gt", "ge"] if present and kind != T else [])
+        ref = draw(st.sampled_from(refs))
+        ops = ["eq", "ne"] + (["lt", "le", "gt", "ge"] if kind != T else [])
         return {draw(st.sampled_from(ops)): {"ref": ref}}
     values = VALUES[field]
     ops = ["plain", "eq", "ne", "in", "exists"] + ([] if kind == T else ["lt", "le", "gt", "ge", "between"])
@@ -187,7 +169,10 @@ def rule(draw: st.DrawFn, rule_id: str) -> dict[str, Any]:
         when["any"] = [draw(pattern(draw(st.sampled_from(INPUT)), None, bound)) for _ in range(2)]
     negatable = {"base": INPUT, "chain": INPUT, "neg_finding": ["finding"], "flag_consumer": [*INPUT, "flag"]}[kind]
     if kind == "neg_finding" or draw(st.integers(0, 3)) == 0:
-        when["none"] = [draw(pattern(draw(st.sampled_from(negatable)), None, {}))]
+        # half the negations refer to the facts bound under 'all' (correlated negation); a chain
+        # rule may not, since it would need complete the very facts it produces (a negation cycle)
+        correlated = kind != "chain" and draw(st.booleans())
+        when["none"] = [draw(pattern(draw(st.sampled_from(negatable)), None, bound if correlated else {}))]
     then: list[dict[str, Any]] = []
     produces = {"base": "finding", "chain": "finding", "neg_finding": "flag", "flag_consumer": None}[kind]
     if produces == "finding" and draw(st.booleans()):
