@@ -159,7 +159,10 @@ def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
         if key in data and data[key] is not None:
             data[key] = _resolve(data[key], bound)
     if kind == "recommend":
-        data["id"] = data.get("id") or rule.id
+        if not data.get("id"):
+            # one rule may recommend for several bound drugs: each is its own recommendation
+            bound_drug = isinstance(spec.drug, dict) and data.get("drug")
+            data["id"] = f"{rule.id}/{data['drug']}" if bound_drug else rule.id
         data["title"] = rule.title
         data["strength"] = data.get("strength") or rule.evidence.strength
         data["evidence"] = {"source": rule.evidence.source, "citation": rule.evidence.citation,
