@@ -8,6 +8,7 @@ Numbers are rounded to plain decimals: durable-rules cannot parse exponent float
 from __future__ import annotations
 
 import math
+import re
 
 from engine.facts import Fact, Scalar
 from engine.patient import CodedCondition, Patient
@@ -21,6 +22,9 @@ def _lower(text: str | None) -> str | None:
     return text.strip().lower() if text is not None else None
 
 
+_COPIES = re.compile(r"^(?P<name>.+?)x(?P<at_least>≥|>=)?(?P<copies>\d+|N)$")
+
+
 def split_diplotype(diplotype: str) -> tuple[str, str] | None:
     """``"*1/*2"`` -> ``("*1", "*2")``; None when the text is not two alleles."""
     parts = [p.strip() for p in diplotype.split("/")]
@@ -28,6 +32,21 @@ def split_diplotype(diplotype: str) -> tuple[str, str] | None:
         return None
     return parts[0], parts[1]
 
+
+def allele_copies(allele: str) -> tuple[str, int, bool]:
+    """``"*1x2"`` -> ``("*1", 2, False)``; ``"*2x≥3"`` -> ``("*2", 3, True)``; ``"*4"`` -> ``("*4", 1, False)``.
+
+    CPIC scores a duplicated CYP2D6 allele as its activity value times the copy number, and
+    reports three or more copies as "≥3" (scored as 3). ``xN`` (copies unknown) is scored as 2,
+    the least a duplication can be, and flagged as a lower bound.
+    """
+    match = _COPIES.match(allele)
+    if not match:
+        return allele, 1, False
+    copies = match.group("copies")
+    if copies == "N":
+        return match.group("name"), 2, True
+    return match.group("name"), int(copies), match.group("at_least") is not None
 
 def normalise(patient: Patient) -> list[Fact]:
     """All facts of a patient, de-duplicated and in a canonical order (by fact id)."""
@@ -71,8 +90,10 @@ def normalise(patient: Patient) -> list[Fact]:
         }))
         alleles = split_diplotype(gt.diplotype) if gt.diplotype else None
         if alleles:
-            for slot, name in enumerate(alleles, start=1):
+            for slot, written in enumerate(alleles, start=1):
+                name, copies, at_least = allele_copies(written)
                 facts.append(Fact.make("allele", {"gene": gt.gene, "name": name, "slot": slot,
+                                                 "copies": copies, "copies_at_least": at_least or None,
                                                  "diplotype": gt.diplotype}))
     lifestyle: dict[str, Scalar | None] = dict(patient.lifestyle.model_dump(exclude_none=True))
     if lifestyle:

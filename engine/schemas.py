@@ -28,6 +28,12 @@ _COLUMN = {"type": "object", "properties": {"column": {"type": "string"}}, "requ
            "additionalProperties": False}
 
 
+_NUMERIC = (FieldKind.NUMBER, FieldKind.INTEGER)
+_OPERAND = {"anyOf": [{"type": "number"}, _REF, _COLUMN, {"type": "null"}]}
+_ARITHMETIC = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
+               "properties": {op: {"type": "array", "items": _OPERAND, "minItems": 2} for op in ("add", "mul")}}
+
+
 def _constraint(kind: FieldKind) -> dict[str, Any]:
     scalar = _SCALAR[kind]
     operand = {"anyOf": [scalar, _REF, _COLUMN]}
@@ -52,7 +58,8 @@ def rule_schema(schema: FactSchema) -> dict[str, Any]:
                           "properties": fields, "additionalProperties": False}
         if fact_type.derived:
             asserts[name] = {"type": "object", "additionalProperties": False, "properties": {
-                f: {"anyOf": [_SCALAR[k], _REF, _COLUMN]} for f, k in sorted(fact_type.fields.items())}}
+                f: {"anyOf": [_SCALAR[k], _REF, _COLUMN, *([_ARITHMETIC] if k in _NUMERIC else [])]}
+                for f, k in sorted(fact_type.fields.items())}}
     # one key per pattern, the fact type: an object with every type as an optional property
     # completes better in editors and validates far faster than an anyOf of 20 shapes
     pattern = {"type": "object", "properties": patterns, "additionalProperties": False,

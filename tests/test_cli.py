@@ -56,18 +56,18 @@ def test_pgx_plan_says_avoid_clopidogrel_with_alternatives() -> None:
     assert rec["alternatives"] == ["prasugrel", "ticagrelor"]
     assert rec["evidence"]["source"] == "CPIC"
     assert [step["rule"].split("[")[0] for step in rec["because"]] == [
-        "pgx.cyp2c19.allele-function", "pgx.cyp2c19.allele-function", "pgx.cyp2c19.phenotype",
+        "pgx.allele-function", "pgx.allele-function", "pgx.phenotype-from-function-pair",
         "pgx.cyp2c19.clopidogrel"]
 
 
 def test_explain_shows_the_four_step_chain_with_sources() -> None:
     code, out, _ = run("explain", str(ROOT / "examples/pgx-clopidogrel.yaml"))
     assert code == 0
-    assert ("chain: pgx.cyp2c19.allele-function -> pgx.cyp2c19.phenotype -> pgx.cyp2c19.clopidogrel "
+    assert ("chain: pgx.allele-function -> pgx.phenotype-from-function-pair -> pgx.cyp2c19.clopidogrel "
             "-> recommendation") in out
     assert "allele CYP2C19 *2 (copy 1 of *2/*2)" in out
-    assert "rules/pgx/cyp2c19/phenotype.yaml:2" in out
-    assert "knowledge/pgx/cyp2c19/phenotypes.csv:" in out
+    assert "rules/pgx/phenotype-from-function-pair.yaml:2" in out
+    assert "knowledge/pgx/function-pair-phenotypes.csv:" in out
     assert "produced: CYP2C19 phenotype Poor Metabolizer" in out
 
 

@@ -79,7 +79,7 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
     Then the assessment "phenotype" for "CYP2C19" is "Poor Metabolizer"
     And the plan has no recommendation for "clopidogrel"
     And the rule "pgx.cyp2c19.clopidogrel" did not fire
-    And the rule "pgx.cyp2c19.phenotype" fired
+    And the rule "pgx.phenotype-from-function-pair" fired
 
   Scenario: Stopped clopidogrel needs neither a recommendation nor a test
     Given a patient "pgx-stopped"
@@ -97,13 +97,13 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
     When the care plan is generated
     Then these rules fired:
       | rule                          |
-      | pgx.cyp2c19.allele-function   |
-      | pgx.cyp2c19.phenotype         |
+      | pgx.allele-function   |
+      | pgx.phenotype-from-function-pair         |
       | pgx.cyp2c19.clopidogrel       |
       | pgx.phenotype-assessment      |
-    And the rule "pgx.cyp2c19.phenotype[Normal function,No function]" fired
-    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.cyp2c19.allele-function"
-    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.cyp2c19.phenotype"
+    And the rule "pgx.phenotype-from-function-pair[CYP2C19,Normal function,No function]" fired
+    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.allele-function"
+    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.phenotype-from-function-pair"
     And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.cyp2c19.clopidogrel"
     And the rule "pgx.lab-called-phenotype" did not fire
 
