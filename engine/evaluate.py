@@ -124,6 +124,8 @@ def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
     if isinstance(value, dict) and set(value) == {"ref"}:
         alias, _, field = str(value["ref"]).partition(".")
         return bound[alias].values.get(field)
+    if isinstance(value, dict) and set(value) == {"any"}:
+        return any(_resolve(v, bound) is True for v in value["any"])
     if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("add", "mul"):
         (op, operands), = value.items()
         numbers = [_resolve(v, bound) for v in operands]

@@ -50,10 +50,13 @@ class FactType:
         """A short human label for a fact, e.g. ``genotype CYP2C19 *2/*2``."""
         def fill(match: re.Match[str]) -> str:
             value = values.get(match.group(1))
-            return "" if value is None else _show(value)
+            return "\0" if value is None else _show(value)
 
         text = _PLACEHOLDER.sub(fill, self.label)
-        text = re.sub(r"\(\s*\)|\(\s*of\s*\)", "", text)  # parts of the label left empty
+        # drop the words that introduce a missing value ("activity {x}", "of {y}"), then empty brackets
+        text = re.sub(r"(,\s*)?(\b[A-Za-z_]+\s+)?\0", "", text)
+        text = re.sub(r"\(\s*,?\s*\)", "", text)
+        text = re.sub(r"\s+\)", ")", text)
         return re.sub(r"\s+", " ", text).strip()
 
 

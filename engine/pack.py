@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -46,6 +46,7 @@ class Pack:
     schema: FactSchema
     sources: list[RuleSource]
     digest: str
+    warnings: list[Diagnostic] = field(default_factory=list)
 
     @property
     def rules(self) -> list[Rule]:
@@ -137,7 +138,7 @@ def load_pack(root: Path) -> Pack:
     _check_templates(root, diagnostics)
     if any(d.severity.value == "error" for d in diagnostics):
         raise DiagnosticError(diagnostics)
-    return Pack(root, meta, schema, sources, pack_digest(root))
+    return Pack(root, meta, schema, sources, pack_digest(root), diagnostics)
 
 
 def _check_templates(root: Path, diagnostics: list[Diagnostic]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.conditions import Pattern, PatternContext, check_ref, parse_pattern, parse_ref
-from engine.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
+from engine.diagnostics import Diagnostic, DiagnosticError, Location, Severity, did_you_mean
 from engine.facts import FactSchema, FieldKind
 from engine.rule import Rule, RuleSource
 from engine.rulemodel import ActionItem, RuleSpec, TableRef
@@ -80,7 +80,8 @@ def _placeholder_error(diagnostic: Diagnostic, doc: SourceDoc) -> bool:
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", diagnostic.field_path):
         path.append(int(part[1:-1]) if part.startswith("[") else part)
     for length in range(len(path), 0, -1):
-        if _is_placeholder(_at(doc.data, tuple(path[:length]))):
+        value = _at(doc.data, tuple(path[:length]))
+        if _is_placeholder(value) or (isinstance(value, str) and "{row." in value):
             return True
     return False
 
@@ -117,7 +118,8 @@ def _expand(root: Path, doc: SourceDoc, data: dict[str, Any], schema: FactSchema
     if source_spec is None:
         if not table_rows and len(diagnostics) == before:
             diagnostics.append(Diagnostic(doc.locate(["table", "file"]), "table.empty",
-                                          "the table has no rows", rule_id=str(data.get("id"))))
+                                          "the table has no rows, so the rule does nothing",
+                                          severity=Severity.WARNING, rule_id=str(data.get("id"))))
         return None
     _check_tests_shape(source_spec, doc, diagnostics)
     if len(diagnostics) != before:
@@ -238,6 +240,15 @@ def _check_value(value: Any, kind: FieldKind | None, at: PathKey, ctx: PatternCo
             ctx.error(at, "then.bad-ref", "a ref is written alias.field, e.g. p.gene")
         else:
             check_ref(ref, at, ctx, aliases, kind)
+    elif isinstance(value, dict) and set(value) == {"any"}:
+        if kind not in (FieldKind.BOOLEAN, None):
+            ctx.error(at, "then.wrong-type", f"'any' makes true or false; this field is {kind.value}")
+        elif not isinstance(value["any"], list) or not value["any"]:
+            ctx.error(at, "then.wrong-type", "'any' takes a list of true/false values or refs")
+        else:
+            for i, operand in enumerate(value["any"]):
+                if operand is not None:
+                    _check_value(operand, FieldKind.BOOLEAN, (*at, "any", i), ctx, aliases)
     elif isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ARITHMETIC:
         (op, operands), = value.items()
         if kind not in (FieldKind.NUMBER, FieldKind.INTEGER, None):

@@ -28,8 +28,11 @@ _COLUMN = {"type": "object", "properties": {"column": {"type": "string"}}, "requ
            "additionalProperties": False}
 
 
+_ROW_TEXT = {"type": "string", "pattern": r"\{row\.\w+\}", "description": "text with a table row's cells"}
 _NUMERIC = (FieldKind.NUMBER, FieldKind.INTEGER)
 _OPERAND = {"anyOf": [{"type": "number"}, _REF, _COLUMN, {"type": "null"}]}
+_ANY = {"type": "object", "additionalProperties": False, "required": ["any"],
+        "properties": {"any": {"type": "array", "items": {"anyOf": [{"type": "boolean"}, _REF, _COLUMN]}}}}
 _ARITHMETIC = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
                "properties": {op: {"type": "array", "items": _OPERAND, "minItems": 2} for op in ("add", "mul")}}
 
@@ -58,7 +61,8 @@ def rule_schema(schema: FactSchema) -> dict[str, Any]:
                           "properties": fields, "additionalProperties": False}
         if fact_type.derived:
             asserts[name] = {"type": "object", "additionalProperties": False, "properties": {
-                f: {"anyOf": [_SCALAR[k], _REF, _COLUMN, *([_ARITHMETIC] if k in _NUMERIC else [])]}
+                f: {"anyOf": [_SCALAR[k], _REF, _COLUMN, *([_ARITHMETIC] if k in _NUMERIC else []),
+                              *([_ANY] if k is FieldKind.BOOLEAN else [])]}
                 for f, k in sorted(fact_type.fields.items())}}
     # one key per pattern, the fact type: an object with every type as an optional property
     # completes better in editors and validates far faster than an anyOf of 20 shapes
@@ -77,7 +81,8 @@ def rule_schema(schema: FactSchema) -> dict[str, Any]:
     for name in ("RecommendSpec", "GoalSpec", "FollowUpSpec", "WarnSpec", "SuppressSpec", "DataGapSpec", "AssessSpec"):
         for key, prop in defs.get(name, {}).get("properties", {}).items():
             # in a decision table any action field may take a row's cell
-            defs[name]["properties"][key] = {"anyOf": [prop, _COLUMN], "description": prop.get("description", "")}
+            defs[name]["properties"][key] = {"anyOf": [prop, _COLUMN, _ROW_TEXT],
+                                             "description": prop.get("description", "")}
     base["title"] = "careplan rule file"
     base["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return base

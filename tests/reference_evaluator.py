@@ -114,6 +114,8 @@ def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
     if isinstance(value, dict) and set(value) == {"ref"}:
         alias, _, field = str(value["ref"]).partition(".")
         return bound[alias].values.get(field)
+    if isinstance(value, dict) and set(value) == {"any"}:
+        return any(_resolve(v, bound) is True for v in value["any"])
     if isinstance(value, dict) and set(value) in ({"add"}, {"mul"}):
         numbers = [_resolve(v, bound) for v in next(iter(value.values()))]
         if not all(isinstance(n, (int, float)) and not isinstance(n, bool) for n in numbers):

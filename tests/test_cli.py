@@ -57,14 +57,15 @@ def test_pgx_plan_says_avoid_clopidogrel_with_alternatives() -> None:
     assert rec["evidence"]["source"] == "CPIC"
     assert [step["rule"].split("[")[0] for step in rec["because"]] == [
         "pgx.allele-function", "pgx.allele-function", "pgx.phenotype-from-function-pair",
-        "pgx.cyp2c19.clopidogrel"]
+        "pgx.population-by-indication", "pgx.recommend-one-gene"]
 
 
 def test_explain_shows_the_four_step_chain_with_sources() -> None:
     code, out, _ = run("explain", str(ROOT / "examples/pgx-clopidogrel.yaml"))
     assert code == 0
-    assert ("chain: pgx.allele-function -> pgx.phenotype-from-function-pair -> pgx.cyp2c19.clopidogrel "
-            "-> recommendation") in out
+    # diplotype -> allele functions -> phenotype -> recommendation (in CPIC's ACS/PCI population)
+    assert ("chain: pgx.allele-function -> pgx.phenotype-from-function-pair -> pgx.population-by-indication "
+            "-> pgx.recommend-one-gene -> recommendation") in out
     assert "allele CYP2C19 *2 (copy 1 of *2/*2)" in out
     assert "rules/pgx/phenotype-from-function-pair.yaml:2" in out
     assert "knowledge/pgx/function-pair-phenotypes.csv:" in out

@@ -2,7 +2,8 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
   Clopidogrel is a prodrug that CYP2C19 activates. After an acute coronary syndrome (ACS) or a
   percutaneous coronary intervention (PCI), intermediate and poor metabolizers (including the
   "likely" phenotypes) should avoid it in favour of prasugrel or ticagrelor; normal, rapid and
-  ultrarapid metabolizers take the standard dose. An indeterminate result carries no recommendation.
+  ultrarapid metabolizers take the standard dose. An indeterminate result carries no CPIC recommendation,
+  and the plan says so rather than falling silent.
 
   Scenario Outline: The CYP2C19 diplotype <diplotype> decides clopidogrel after PCI
     Given a patient "pgx-outline"
@@ -23,14 +24,16 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
       | *2/*9     | Likely Poor Metabolizer         | avoid         |
       | *2/*3     | Poor Metabolizer                | avoid         |
 
-  Scenario: An indeterminate CYP2C19 result gives no clopidogrel recommendation
+  Scenario: An indeterminate CYP2C19 result gives no genotype-guided clopidogrel recommendation
     Given a patient "pgx-indeterminate"
     And the patient's CYP2C19 diplotype is "*1/*12"
     And the patient has "clopidogrel" planned for "PCI"
     When the care plan is generated
     Then the assessment "phenotype" for "CYP2C19" is "Indeterminate"
-    And the plan has no recommendation for "clopidogrel"
-    And the plan has no recommendation "pgx.cyp2c19.clopidogrel-needs-genotype"
+    And the plan recommends "consider" for "clopidogrel"
+    And the recommendation "pgx.clopidogrel" has strength "no-recommendation"
+    And the recommendation "pgx.clopidogrel" mentions "no genotype-guided recommendation"
+    And the plan has no recommendation "pgx.untested-gene[clopidogrel,CYP2C19]"
     And the plan has no data gaps
 
   Scenario: A poor metabolizer is told to avoid clopidogrel, with alternatives and evidence
@@ -45,10 +48,10 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
       | atorvastatin | active  |            | 40      |
     When the care plan is generated
     Then the plan recommends "avoid" for "clopidogrel" with alternatives "prasugrel, ticagrelor"
-    And the plan has a "medication" recommendation "pgx.cyp2c19.clopidogrel"
-    And the recommendation "pgx.cyp2c19.clopidogrel" cites "CPIC" and has strength "strong"
-    And the recommendation "pgx.cyp2c19.clopidogrel" mentions "poor metabolizer"
-    And the plan has no recommendation "pgx.cyp2c19.clopidogrel-needs-genotype"
+    And the plan has a "medication" recommendation "pgx.clopidogrel"
+    And the recommendation "pgx.clopidogrel" cites "CPIC" and has strength "strong"
+    And the recommendation "pgx.clopidogrel" mentions "poor metabolizer"
+    And the plan has no recommendation "pgx.untested-gene[clopidogrel,CYP2C19]"
 
   Scenario: A normal metabolizer takes the standard dose with no alternatives
     Given a patient "pgx-normal"
@@ -56,19 +59,19 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
     And the patient has "clopidogrel" active for "ACS"
     When the care plan is generated
     Then the plan recommends "standard-dose" for "clopidogrel" with no alternatives
-    And the recommendation "pgx.cyp2c19.clopidogrel" cites "CPIC"
-    And the recommendation "pgx.cyp2c19.clopidogrel" has strength "strong"
+    And the recommendation "pgx.clopidogrel" cites "CPIC"
+    And the recommendation "pgx.clopidogrel" has strength "strong"
     And the plan has no warnings
 
   Scenario: Planned clopidogrel without a CYP2C19 result asks for genotyping
     Given a patient "pgx-no-genotype"
     And the patient has "clopidogrel" planned for "PCI"
     When the care plan is generated
-    Then the plan has a "testing" recommendation "pgx.cyp2c19.clopidogrel-needs-genotype"
-    And the recommendation "pgx.cyp2c19.clopidogrel-needs-genotype" has action "test"
+    Then the plan has a "testing" recommendation "pgx.untested-gene[clopidogrel,CYP2C19]"
+    And the recommendation "pgx.untested-gene[clopidogrel,CYP2C19]" has action "test"
     And the plan has a data gap suggesting "CYP2C19 genotyping"
-    And the plan has no recommendation "pgx.cyp2c19.clopidogrel"
-    And the rule "pgx.cyp2c19.clopidogrel" did not fire
+    And the plan has no recommendation "pgx.clopidogrel"
+    And the rule "pgx.clopidogrel" did not fire
     And the plan has no assessment "phenotype"
 
   Scenario: Clopidogrel outside ACS or PCI is outside the guideline
@@ -78,7 +81,7 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
     When the care plan is generated
     Then the assessment "phenotype" for "CYP2C19" is "Poor Metabolizer"
     And the plan has no recommendation for "clopidogrel"
-    And the rule "pgx.cyp2c19.clopidogrel" did not fire
+    And the rule "pgx.clopidogrel" did not fire
     And the rule "pgx.phenotype-from-function-pair" fired
 
   Scenario: Stopped clopidogrel needs neither a recommendation nor a test
@@ -99,12 +102,13 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
       | rule                          |
       | pgx.allele-function   |
       | pgx.phenotype-from-function-pair         |
-      | pgx.cyp2c19.clopidogrel       |
+      | pgx.recommend-one-gene        |
+      | pgx.population-by-indication  |
       | pgx.phenotype-assessment      |
     And the rule "pgx.phenotype-from-function-pair[CYP2C19,Normal function,No function]" fired
-    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.allele-function"
-    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.phenotype-from-function-pair"
-    And the recommendation "pgx.cyp2c19.clopidogrel" is explained by the rule "pgx.cyp2c19.clopidogrel"
+    And the recommendation "pgx.clopidogrel" is explained by the rule "pgx.allele-function"
+    And the recommendation "pgx.clopidogrel" is explained by the rule "pgx.phenotype-from-function-pair"
+    And the recommendation "pgx.clopidogrel" is explained by the rule "pgx.recommend-one-gene"
     And the rule "pgx.lab-called-phenotype" did not fire
 
   Scenario: A phenotype called by the laboratory is used like one from a diplotype

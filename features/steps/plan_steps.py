@@ -172,6 +172,16 @@ def _(plan: Result, kind: str, value: str) -> None:
     assert any(k == kind and str(v) == value for k, _, v in found), f"wanted {kind} = {value!r}; the plan has {found}"
 
 
+@then(phrase('the activity score for "{gene:q}" is {score:g}'))
+def _(plan: Result, gene: str, score: float) -> None:
+    found = sorted(
+        float(f.values["value"])
+        for f in plan.evaluation.facts.values()
+        if f.type == "activity_score" and f.values.get("gene") == gene
+    )
+    assert found and all(abs(v - score) < 1e-9 for v in found), f"wanted {gene} activity score {score}; found {found}"
+
+
 @then(phrase('the plan has no assessment "{kind:q}"'))
 def _(plan: Result, kind: str) -> None:
     found = _assessments(plan)
