@@ -1,10 +1,13 @@
 """Check a rule pack against CPIC's own tables and report agreement, row by row.
 
     python tools/cpic_conformance.py diplotypes PATH/diplotype-phenotype.csv [--pack DIR] [--gene G]
+    python tools/cpic_conformance.py recommendations PATH/recommendations.csv [--pack DIR] [--drug D]
 
 For every row of CPIC's diplotype-to-phenotype table one patient is built with that
 diplotype; the engine's phenotype (and activity score, where CPIC gives one) is compared
-with CPIC's. It prints agreement per gene and every disagreement with its reason. It is a
+with CPIC's. For every row of CPIC's recommendation table (drug, population, lookup key) one
+patient is built with that drug and those gene results; the plan's action class and
+strength for the drug are compared with the row's (classified by engine.cpic). It prints agreement per gene and every disagreement with its reason. It is a
 tool, not a test: the reference tables are CPIC's (CC0) and are not shipped with the project.
 """
 
@@ -22,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from engine.cpic import CpicRow, classify, read_recommendations  # noqa: E402
 from engine.facts import Fact  # noqa: E402
 from engine.generator import Generator  # noqa: E402
 from engine.normalise import normalise  # noqa: E402
@@ -90,6 +94,88 @@ def run_diplotypes(reference: Path, generator: Generator, only_gene: str | None,
     return 0
 
 
+_POPULATION_FACTS: dict[str, dict[str, object]] = {
+    "CVI ACS PCI": {"indication": "PCI"},
+    "CVI non-ACS non-PCI": {"indication": "stable coronary artery disease"},
+    "NVI": {"indication": "stroke"},
+    "pediatrics": {"age": 10},
+    "adults": {"age": 40},
+}
+_ACTIVITY_GENES = {"CYP2C9", "CYP2D6", "DPYD"}
+
+
+def patient_for(row: CpicRow) -> tuple[dict[str, object] | None, str]:
+    """A patient file for a CPIC row, or None with the reason it cannot be built."""
+    extra = _POPULATION_FACTS.get(row.population, {})
+    if row.population not in _POPULATION_FACTS and row.population not in ("general", ""):
+        return None, f"population '{row.population}' is not modelled"
+    medication: dict[str, object] = {"name": row.drug, "status": "planned"}
+    if "indication" in extra:
+        medication["indication"] = extra["indication"]
+    genotypes: list[dict[str, object]] = []
+    for gene, result in row.lookup:
+        if result == "No Result":
+            continue
+        if gene in _ACTIVITY_GENES and result == "n/a":
+            genotypes.append({"gene": gene, "diplotype": "*1/*unknown"})
+        elif gene in _ACTIVITY_GENES:
+            if result.startswith("≥") or not result.replace(".", "").isdigit():
+                return None, f"{gene} key '{result}' has no activity-score input"
+            genotypes.append({"gene": gene, "activity_score": float(result)})
+        elif gene.startswith("HLA-"):
+            allele, _, status = result.partition(" ")
+            genotypes.append({"gene": gene, "allele": allele, "result": status})
+        else:
+            genotypes.append({"gene": gene, "phenotype": result})
+    patient: dict[str, object] = {"id": "conformance", "medications": [medication], "genotypes": genotypes,
+                                  "demographics": {"age": int(str(extra.get("age", 40)))}}
+    return patient, ""
+
+
+def check_recommendation(generator: Generator, row: CpicRow) -> Outcome:
+    label = f"{row.drug} [{row.population or 'general'}] " + "; ".join(f"{g}={r}" for g, r in row.lookup)
+    if not row.classification or row.classification.upper() == "N/A":
+        return Outcome(row.drug, label, False, "CPIC row has no classification")
+    data, reason = patient_for(row)
+    if data is None:
+        return Outcome(row.drug, label, False, reason)
+    expected = classify(row)
+    plan = generator.run(Patient.model_validate(data), at="2026-01-01T00:00:00Z").plan
+    found = [r for r in plan.recommendations if r.drug == row.drug and r.category == "medication"]
+    if not found:
+        return Outcome(row.drug, label, False, "no recommendation for the drug")
+    got = found[0]
+    if (got.action, got.strength) != (expected.action, expected.strength):
+        return Outcome(row.drug, label, False,
+                       f"{got.action}/{got.strength}, CPIC {expected.action}/{expected.strength}")
+    return Outcome(row.drug, label, True)
+
+
+def run_recommendations(reference: Path, generator: Generator, only_drug: str | None, show: int) -> int:
+    rows = [r for r in read_recommendations(reference) if not only_drug or r.drug == only_drug]
+    started = time.perf_counter()
+    outcomes = [check_recommendation(generator, row) for row in rows]
+    elapsed = time.perf_counter() - started
+    per_drug: dict[str, Counter[bool]] = defaultdict(Counter)
+    for outcome in outcomes:
+        per_drug[outcome.gene][outcome.agrees] += 1
+    print(f"{'drug':24} {'rows':>6} {'agree':>6} {'%':>8}")
+    for drug in sorted(per_drug):
+        counts = per_drug[drug]
+        total = counts[True] + counts[False]
+        print(f"{drug:24} {total:6d} {counts[True]:6d} {100 * counts[True] / total:7.2f}%")
+    agree = sum(o.agrees for o in outcomes)
+    print(f"{'all':24} {len(outcomes):6d} {agree:6d} {100 * agree / max(len(outcomes), 1):7.2f}%"
+          f"   ({elapsed:.1f} s)")
+    reasons = Counter((o.gene, o.reason) for o in outcomes if not o.agrees)
+    if reasons:
+        print(f"\n{sum(reasons.values())} disagreements, most common first:")
+        for (drug, reason), count in reasons.most_common(show):
+            example = next(o.diplotype for o in outcomes if not o.agrees and o.gene == drug and o.reason == reason)
+            print(f"  {count:5d}  {reason}  (e.g. {example})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,8 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     dip.add_argument("--pack", type=Path, default=None, help="rule pack directory (default: the project's)")
     dip.add_argument("--gene", default=None)
     dip.add_argument("--show", type=int, default=40, help="how many kinds of disagreement to list")
+    rec = sub.add_parser("recommendations", help="agreement with CPIC's recommendation table")
+    rec.add_argument("reference", type=Path)
+    rec.add_argument("--pack", type=Path, default=None, help="rule pack directory (default: the project's)")
+    rec.add_argument("--drug", default=None)
+    rec.add_argument("--show", type=int, default=40, help="how many kinds of disagreement to list")
     args = parser.parse_args(argv)
     generator = Generator(args.pack)
+    if args.command == "recommendations":
+        return run_recommendations(args.reference, generator, args.drug, args.show)
     return run_diplotypes(args.reference, generator, args.gene, args.show)
 
 
