@@ -106,7 +106,7 @@ INPUT_TYPES: dict[str, FactType] = {
         FactType("allergy", _t(substance=T), "allergy to {substance}", False),
         FactType("lab", _t(name=T, value=N), "lab {name} = {value}", False,
                  "one per lab; names as in the patient file (egfr, hba1c_percent, ...)"),
-        FactType("medication", _t(name=T, status=T, indication=T, dose_mg=N),
+        FactType("medication", _t(name=T, status=T, indication=T, dose_mg=N, months_on_drug=I),
                  "medication {name} ({status}) {indication}", False),
         FactType("genotype", _t(gene=T, diplotype=T, allele=T, result=T, phenotype=T, activity_score=N),
                  "genotype {gene} {diplotype} {allele} {result} {phenotype} {activity_score}", False),

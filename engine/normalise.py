@@ -81,7 +81,7 @@ def normalise(patient: Patient) -> list[Fact]:
     for med in patient.medications:
         facts.append(Fact.make("medication", {
             "name": _lower(med.name), "status": med.status, "indication": med.indication,
-            "dose_mg": med.dose_mg}))
+            "dose_mg": med.dose_mg, "months_on_drug": med.months_on_drug}))
     for gt in patient.genotypes:
         facts.append(Fact.make("genotype", {
             "gene": gt.gene, "diplotype": gt.diplotype, "allele": gt.allele, "result": gt.result,

@@ -94,6 +94,8 @@ class Medication(StrictModel):
     status: Literal["active", "planned", "stopped"] = "active"
     indication: str | None = None
     dose_mg: measured(0.001, 100000, "mg") | None = None  # type: ignore[valid-type]
+    months_on_drug: measured(0, 1200, "months", integer=True) | None = Field(  # type: ignore[valid-type]
+        default=None, description="how long an active medicine has been taken (some CPIC populations use it)")
 
 
 class Genotype(StrictModel):

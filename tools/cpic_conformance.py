@@ -100,6 +100,8 @@ _POPULATION_FACTS: dict[str, dict[str, object]] = {
     "NVI": {"indication": "stroke"},
     "pediatrics": {"age": 10},
     "adults": {"age": 40},
+    "PHT naive": {}, "CBZ naive": {}, "OXC naive": {},
+    "PHT use >3mos": {"months": 12}, "CBZ use >3mos": {"months": 12}, "OXC use >3 mos": {"months": 12},
 }
 _ACTIVITY_GENES = {"CYP2C9", "CYP2D6", "DPYD"}
 
@@ -110,6 +112,8 @@ def patient_for(row: CpicRow) -> tuple[dict[str, object] | None, str]:
     if row.population not in _POPULATION_FACTS and row.population not in ("general", ""):
         return None, f"population '{row.population}' is not modelled"
     medication: dict[str, object] = {"name": row.drug, "status": "planned"}
+    if "months" in extra:
+        medication.update(status="active", months_on_drug=extra["months"])
     if "indication" in extra:
         medication["indication"] = extra["indication"]
     genotypes: list[dict[str, object]] = []
