@@ -54,7 +54,7 @@ class Classified:
 
 
 def main_text(recommendation: str) -> str:
-    return recommendation.split("Other Considerations")[0].strip()
+    return recommendation.split("Other Considerations", maxsplit=1)[0].strip()
 
 
 def classify(row: CpicRow) -> Classified:
@@ -67,9 +67,9 @@ def classify(row: CpicRow) -> Classified:
         action = "avoid"
     elif _ALTERNATIVE.search(text) and row.alternative:
         action = "use-alternative"
-    elif row.dosing and (dose is not None and dose < 0 or _REDUCE.search(text)):
+    elif row.dosing and ((dose is not None and dose < 0) or _REDUCE.search(text)):
         action = "reduce-dose"
-    elif row.dosing and (dose is not None and dose > 0 or _INCREASE.search(text)):
+    elif row.dosing and ((dose is not None and dose > 0) or _INCREASE.search(text)):
         action = "increase-dose"
     elif _STANDARD.search(text):
         action = "standard-dose"
