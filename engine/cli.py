@@ -22,7 +22,7 @@ from engine.generator import Generator
 from engine.pack import load_pack
 from engine.packs import default_pack_root
 from engine.patient_file import load_patient
-from engine.render import RenderError
+from engine.render import RenderError, check_templates
 from engine.ruletest import failures_as_diagnostics, run_all
 from engine.runtime import EngineError
 from engine.schemas import patient_schema, plan_schema, rule_schema
@@ -136,6 +136,7 @@ def validate(
         except DiagnosticError as exc:
             diagnostics.extend(exc.diagnostics)
             continue
+        diagnostics.extend(check_templates(loaded.templates))
         if loaded.warnings:
             typer.echo(format_report(loaded.warnings), err=True)
         generator = Generator.from_pack(loaded)

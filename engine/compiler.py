@@ -27,6 +27,7 @@ from engine.facts import ABSENT_TYPE, NEVER_TYPE, SENTINEL_TYPE
 from engine.pack import Pack
 from engine.rule import Rule
 
+RULE_LIMIT = 4000  # durable holds at most 4,096 rules per ruleset (MAX_ACTIONS), absorbers included
 CONDITION_LIMIT = 56  # durable fails at 65 alpha conditions per fact (MAX_STACK_SIZE 64); keep a margin
 SENTINEL_PRIORITY = 65000  # lowest priority that is still below durable's unsigned-short wrap
 _OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
@@ -208,33 +209,57 @@ class _Item:
     variant: int = 0
 
 
-def _load(items: list[_Item]) -> int:
+def _bounds(items: list[_Item]) -> dict[str, int]:
+    """Per fact type, the bound on conditions one fact of that type can satisfy among the items."""
     by_type: dict[str, list[list[Test]]] = defaultdict(list)
     for item in items:
         for pattern in item.patterns:
             by_type[pattern.type].append(list(pattern.tests))
-    return max((condition_bound(p) + 1 for p in by_type.values()), default=0)
+    return {t: condition_bound(p) + 1 for t, p in by_type.items()}
+
+
+def _fits(items: list[_Item], estimate: dict[str, int]) -> bool:
+    """Within durable's limits; the cheap additive estimate decides unless it is over the limit."""
+    if len(items) > RULE_LIMIT:
+        return False
+    if max(estimate.values(), default=0) <= CONDITION_LIMIT:
+        return True
+    return max(_bounds(items).values(), default=0) <= CONDITION_LIMIT
 
 
 def _partition(groups: list[list[_Item]]) -> list[list[_Item]]:
-    """Greedy packing of groups (a rule file's items) into rulesets under the condition bound."""
+    """Greedy packing of groups (a rule file's items) into rulesets under durable's limits.
+
+    The bound of a union is at most the sum of the bounds, so sums are kept per type and the
+    exact (slower) bound is computed only when a sum passes the limit.
+    """
     rulesets: list[list[_Item]] = []
     current: list[_Item] = []
+    estimate: dict[str, int] = {}
+
+    def add(into: dict[str, int], extra: dict[str, int]) -> dict[str, int]:
+        return {t: into.get(t, 0) + extra.get(t, 0) for t in into.keys() | extra.keys()}
+
     for group in groups:
-        if _load(current + group) <= CONDITION_LIMIT:
-            current = current + group
+        group_bounds = _bounds(group)
+        combined = add(estimate, group_bounds)
+        if _fits(current + group, combined):
+            current, estimate = current + group, combined
             continue
         if current:
             rulesets.append(current)
-            current = []
-        if _load(group) <= CONDITION_LIMIT:
-            current = list(group)
+        if _fits(group, group_bounds):
+            current, estimate = list(group), group_bounds
             continue
+        current, estimate = [], {}
         for item in group:  # a group too large by itself is split item by item
-            if current and _load(current + [item]) > CONDITION_LIMIT:
+            item_bounds = _bounds([item])
+            combined = add(estimate, item_bounds)
+            if current and not _fits([*current, item], combined):
                 rulesets.append(current)
-                current = []
+                current, combined = [], item_bounds
             current.append(item)
+            estimate = combined
     if current:
         rulesets.append(current)
     return rulesets

@@ -135,13 +135,17 @@ def load_pack(root: Path) -> Pack:
             continue
         seen[source.spec.id] = source.doc.locate(["id"])
         sources.append(source)
-    _check_templates(root, diagnostics)
+    _check_required_templates(root, diagnostics)
     if any(d.severity.value == "error" for d in diagnostics):
         raise DiagnosticError(diagnostics)
     return Pack(root, meta, schema, sources, pack_digest(root), diagnostics)
 
 
-def _check_templates(root: Path, diagnostics: list[Diagnostic]) -> None:
-    from engine.render import check_templates  # late: rendering is a separate stage
+def _check_required_templates(root: Path, diagnostics: list[Diagnostic]) -> None:
+    """That the templates exist; their syntax is checked by ``careplan validate``."""
+    from engine.render import REQUIRED  # late: rendering is a separate stage
 
-    diagnostics.extend(check_templates(root / "templates"))
+    for name in REQUIRED:
+        if not (root / "templates" / name).is_file():
+            diagnostics.append(Diagnostic(Location(f"templates/{name}"), "template.missing",
+                                          "required template is missing"))

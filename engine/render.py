@@ -93,10 +93,6 @@ def check_templates(templates: Path) -> list[Diagnostic]:
     """Parse every template; report syntax errors and missing required templates."""
     diagnostics: list[Diagnostic] = []
     env = _environment(templates)
-    for name in REQUIRED:
-        if not (templates / name).is_file():
-            diagnostics.append(Diagnostic(Location(f"templates/{name}"), "template.missing",
-                                          "required template is missing"))
     for path in sorted(templates.rglob("*.j2")) if templates.is_dir() else []:
         rel = path.relative_to(templates).as_posix()
         try:

@@ -102,7 +102,8 @@ def _expand(root: Path, doc: SourceDoc, data: dict[str, Any], schema: FactSchema
     rules: list[Rule] = []
     for row in table_rows:
         declared = data["table"].get("columns", {}) if isinstance(data.get("table"), dict) else {}
-        filled = fill_row(data, row, declared)
+        # tests belong to the table as a whole: validate them once, not per row
+        filled = {**fill_row({k: v for k, v in data.items() if k != "tests"}, row, declared), "tests": data["tests"]}
         try:
             row_spec = RuleSpec.model_validate(filled)
         except ValidationError as exc:
