@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from engine.cpic_import import import_cpic
 from engine.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 from engine.explain import explain_text
 from engine.generator import Generator
@@ -173,6 +174,27 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient or pla
     else:
         document = plan_schema()
     typer.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+knowledge_app = typer.Typer(help="Refresh knowledge tables from published sources.", no_args_is_help=True)
+app.add_typer(knowledge_app, name="knowledge")
+
+
+@knowledge_app.command("import-cpic")
+def import_cpic_command(
+    recommendations: Annotated[Path, typer.Argument(help="CPIC's recommendation table (CSV)")],
+    out: Annotated[Path, typer.Option("--out", help="directory of the imported pack (replaced if it exists)")],
+    base: Annotated[Path | None, typer.Option("--base", help="pack to start from (default: the project's)")] = None,
+) -> None:
+    """Build a rule pack whose pharmacogenomic tables are CPIC's rows; print what changed."""
+    try:
+        report = import_cpic(recommendations, out, base or default_pack_root())
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics)
+    except (OSError, ValueError, KeyError) as exc:
+        _fail([Diagnostic(Location(str(recommendations)), "import.bad-input", str(exc))])
+    typer.echo("\n".join(report.lines()))
+    typer.echo(f"pack written to {out}; use it with: careplan generate PATIENT --pack {out}")
 
 
 def main() -> None:

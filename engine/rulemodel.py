@@ -7,6 +7,7 @@ pack's fact schema, since which keys are valid depends on the fact type named.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -45,6 +46,14 @@ class RecommendSpec(Spec):
     text: str = Field(min_length=1, description="clinician wording; {alias.field} and {row.column} are filled in")
     patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
     strength: Strength | None = Field(default=None, description="overrides evidence.strength")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _slug(cls, value: Any) -> Any:
+        """An id filled from a table cell ("pgx.{row.drug}") becomes a slug ("pgx.peginterferon-alfa-2b")."""
+        if isinstance(value, str) and "{" not in value:
+            return re.sub(r"[^a-z0-9.-]+", "-", value.lower()).strip("-")
+        return value
 
     @field_validator("alternatives", mode="before")
     @classmethod
