@@ -65,6 +65,7 @@ def _read_tables(root: Path) -> dict[RowKey, tuple[str, str, str]]:
             continue
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
+                lookup: tuple[tuple[str, str], ...]
                 if genes == 1:
                     lookup = ((row["gene"], row["result"]),)
                 else:
