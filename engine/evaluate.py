@@ -160,6 +160,9 @@ def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
     for key in ("drug", "value", "gene", "dose_change_percent"):
         if key in data and data[key] is not None:
             data[key] = _resolve(data[key], bound)
+    if "details" in data:
+        resolved = {k: _resolve(v, bound) for k, v in data["details"].items()}
+        data["details"] = {k: v for k, v in resolved.items() if v is not None}
     if kind == "recommend":
         if not data.get("id"):
             # one rule may recommend for several bound drugs: each is its own recommendation

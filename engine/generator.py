@@ -38,7 +38,7 @@ class Generator:
         self.pack: Pack = pack or load_pack(pack_root or default_pack_root())
         self.compiled: CompiledPack = compile_pack(self.pack)
         self.evaluator = Evaluator(self.compiled, self.pack.schema)
-        self.builder = PlanBuilder(self.compiled, self.pack.schema)
+        self.builder = PlanBuilder(self.compiled, self.pack.schema, self.pack.meta.data_versions)
 
     @classmethod
     def from_pack(cls, pack: Pack) -> Generator:

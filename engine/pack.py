@@ -30,6 +30,7 @@ class PackMeta(BaseModel):
     name: str
     version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
     description: str | None = None
+    data_versions: dict[str, str] = Field(default_factory=dict, description="source -> version of its data")
 
 
 class DerivedTypeSpec(BaseModel):

@@ -19,6 +19,7 @@ class PackInfo(PlanModel):
     name: str
     version: str
     digest: str
+    data_versions: dict[str, str] = Field(default_factory=dict, description="versions of the sources' data")
 
 
 class Because(PlanModel):
@@ -36,6 +37,7 @@ class Assessment(PlanModel):
     value: str | float | int | bool
     unit: str | None = None
     gene: str | None = None
+    details: dict[str, str | float | int | bool] = Field(default_factory=dict)
     because: list[str]
 
 

@@ -34,9 +34,10 @@ _POSITIVE = {"start", "continue", "standard-dose", "consider", "increase-dose", 
 
 
 class PlanBuilder:
-    def __init__(self, compiled: CompiledPack, schema: FactSchema) -> None:
+    def __init__(self, compiled: CompiledPack, schema: FactSchema, data_versions: dict[str, str] | None = None) -> None:
         self.compiled = compiled
         self.schema = schema
+        self.data_versions = dict(data_versions or {})
 
     def describe(self, fid: str, evaluation: Evaluation) -> str:
         fact = evaluation.facts[fid]
@@ -56,7 +57,7 @@ class PlanBuilder:
     def build(self, patient_id: str, generated_at: str, evaluation: Evaluation) -> Plan:
         plan = Plan(patient_id=patient_id, generated_at=generated_at,
                     pack=PackInfo(name=self.compiled.name, version=self.compiled.version,
-                                  digest=self.compiled.digest))
+                                  digest=self.compiled.digest, data_versions=self.data_versions))
         outputs: dict[str, list[tuple[Firing, dict[str, Any]]]] = defaultdict(list)
         for firing in sorted(evaluation.firings, key=lambda f: (f.rule_id, f.matched)):
             for output in firing.outputs:
@@ -142,5 +143,5 @@ class PlanBuilder:
                 facts = "; ".join(step.facts)
                 reasons.append(f"{step.rule} ({step.source}): {facts}" if facts else f"{step.rule} ({step.source})")
             found[key] = Assessment(kind=data["kind"], value=data["value"], unit=data.get("unit"),
-                                    gene=data.get("gene"), because=reasons)
+                                    gene=data.get("gene"), details=data.get("details") or {}, because=reasons)
         return [found[k] for k in sorted(found)]

@@ -310,5 +310,7 @@ def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases:
             _check_value(spec.dose_change_percent, FieldKind.NUMBER, at + (name, "dose_change_percent"), ctx, aliases)
         if name == "assess":
             _check_value(spec.value, None, at + (name, "value"), ctx, aliases)
+            for label, detail in spec.details.items():
+                _check_value(detail, None, (*at, name, "details", label), ctx, aliases)
             if spec.gene is not None:
                 _check_value(spec.gene, FieldKind.TEXT, at + (name, "gene"), ctx, aliases)

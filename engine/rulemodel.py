@@ -105,6 +105,8 @@ class AssessSpec(Spec):
     value: Any = Field(description="text, number, {ref: alias.field} or {column: name}")
     gene: Any = None
     unit: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict,
+                                    description="labelled values shown with the assessment; missing ones are left out")
 
 
 class ActionItem(Spec):

@@ -101,10 +101,20 @@ _POPULATION_FACTS: dict[str, dict[str, object]] = {
     "NVI": {"indication": "stroke"},
     "pediatrics": {"age": 10},
     "adults": {"age": 40},
+    "child >40kg_adult": {"age": 40},  # only the adult half is modelled (no weight-based population)
     "PHT naive": {}, "CBZ naive": {}, "OXC naive": {},
     "PHT use >3mos": {"months": 12}, "CBZ use >3mos": {"months": 12}, "OXC use >3 mos": {"months": 12},
 }
 _ACTIVITY_GENES = {"CYP2C9", "CYP2D6", "DPYD"}
+# CYP2D6 scores CPIC writes as a lower bound ("≥3.0") come from a duplication reported as "x≥3"
+# (three copies or more): *1x≥3 contributes at least 3, and the other allele the rest.
+_CYP2D6_REST = {0.0: "*4", 0.25: "*10", 0.5: "*17", 0.75: "*10x3", 1.0: "*1", 2.0: "*1x2", 3.0: "*1x≥3"}
+
+
+def _cyp2d6_at_least(score: float) -> str | None:
+    """A CYP2D6 diplotype whose activity score is at least ``score`` (a lower bound), or None."""
+    rest = _CYP2D6_REST.get(round(score - 3.0, 2))
+    return f"*1x≥3/{rest}" if rest else None
 
 
 def patient_for(row: CpicRow) -> tuple[dict[str, object] | None, str]:
@@ -123,6 +133,11 @@ def patient_for(row: CpicRow) -> tuple[dict[str, object] | None, str]:
             continue
         if gene in _ACTIVITY_GENES and result == "n/a":
             genotypes.append({"gene": gene, "diplotype": "*1/*unknown"})
+        elif gene == "CYP2D6" and result.startswith("≥"):
+            diplotype = _cyp2d6_at_least(float(result.lstrip("≥")))
+            if diplotype is None:
+                return None, f"{gene} key '{result}' has no duplication diplotype"
+            genotypes.append({"gene": gene, "diplotype": diplotype})
         elif gene in _ACTIVITY_GENES:
             if result.startswith("≥") or not result.replace(".", "").isdigit():
                 return None, f"{gene} key '{result}' has no activity-score input"
