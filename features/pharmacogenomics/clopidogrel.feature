@@ -128,5 +128,5 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
     Then the assessment "phenotype" for "CYP2C19" is "Poor Metabolizer"
     And the plan recommends "avoid" for "clopidogrel" with alternatives "prasugrel, ticagrelor"
     And the plan has no recommendation for "atorvastatin"
-    And the plan has no data gaps
+    And the plan has a data gap suggesting "SLCO1B1 genotyping"
     And the plan has no warnings
