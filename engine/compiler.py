@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,8 +27,10 @@ from engine.facts import ABSENT_TYPE, NEVER_TYPE, SENTINEL_TYPE
 from engine.pack import Pack
 from engine.rule import Rule
 
+OR_LIMIT = 120  # one node may have at most 128 $or children (measured on durable-rules 2.0.28: 129 gives error 107)
+SHARE_LIMIT = 250  # durable lets at most 256 rules share one identical alpha condition (error 108)
 RULE_LIMIT = 4000  # durable holds at most 4,096 rules per ruleset (MAX_ACTIONS), absorbers included
-CONDITION_LIMIT = 56  # durable fails at 65 alpha conditions per fact (MAX_STACK_SIZE 64); keep a margin
+CONDITION_LIMIT = 56  # a fact may satisfy at most 64 alpha conditions per ruleset (error 303); keep a margin
 SENTINEL_PRIORITY = 65000  # lowest priority that is still below durable's unsigned-short wrap
 _OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 
@@ -153,6 +155,9 @@ def pattern_json(pattern: Pattern, alias_of: dict[str, str], required: frozenset
     against a missing field, where the rule could never match anyway)."""
     terms = [{"t": pattern.type}] + [_test_json(alias_of, t) for t in pattern.tests]
     terms += [{"$ex": {field: 1}} for field in sorted(required)]
+    # durable drops a join test that follows an $or in the same $and (it then matches any fact):
+    # every $or goes last
+    terms.sort(key=lambda term: "$or" in term)
     return {alias_of[pattern.alias]: {"$and": terms}}
 
 
@@ -209,57 +214,80 @@ class _Item:
     variant: int = 0
 
 
-def _bounds(items: list[_Item]) -> dict[str, int]:
-    """Per fact type, the bound on conditions one fact of that type can satisfy among the items."""
-    by_type: dict[str, list[list[Test]]] = defaultdict(list)
+_NodeCounts = Counter[tuple[str, str, tuple[Test, ...]]]
+
+
+def _has_or(pattern: Pattern) -> bool:
+    return any(t.op == "in" and isinstance(t.value, tuple) and len(t.value) > 1 for t in pattern.tests)
+
+
+def _node_counts(items: list[_Item]) -> _NodeCounts:
+    """Counts that durable limits per ruleset, and that simply add up across items.
+
+    ("shared", type, tests): rules sharing one identical pattern (at most 256, error 108);
+    ("or", type, tests): ``$or`` nodes under one parent, which durable never shares (at most
+    128 children, error 107; measured on durable-rules 2.0.28).
+    """
+    counts: _NodeCounts = Counter()
     for item in items:
+        for type_name, tests in {(p.type, p.tests) for p in item.patterns}:
+            counts[("shared", type_name, tests)] += 1
         for pattern in item.patterns:
-            by_type[pattern.type].append(list(pattern.tests))
-    return {t: condition_bound(p) + 1 for t, p in by_type.items()}
-
-
-def _fits(items: list[_Item], estimate: dict[str, int]) -> bool:
-    """Within durable's limits; the cheap additive estimate decides unless it is over the limit."""
-    if len(items) > RULE_LIMIT:
-        return False
-    if max(estimate.values(), default=0) <= CONDITION_LIMIT:
-        return True
-    return max(_bounds(items).values(), default=0) <= CONDITION_LIMIT
+            if _has_or(pattern):
+                counts[("or", pattern.type, tuple(t for t in pattern.tests if t.op != "in"))] += 1
+    return counts
 
 
 def _partition(groups: list[list[_Item]]) -> list[list[_Item]]:
-    """Greedy packing of groups (a rule file's items) into rulesets under durable's limits.
+    """Pack items (in rule-file order) into rulesets under durable's limits, in one pass.
 
-    The bound of a union is at most the sum of the bounds, so sums are kept per type and the
-    exact (slower) bound is computed only when a sum passes the limit.
+    Per fact type the distinct patterns are kept (identical ones share alpha nodes). The
+    condition bound of a union is at most the sum of the bounds, so a running sum over new
+    distinct patterns is kept, and the exact (slower) bound of a type is computed only when
+    its sum passes the limit; the exact value then becomes the type's running sum.
     """
+    limits = {"shared": SHARE_LIMIT, "or": OR_LIMIT}
     rulesets: list[list[_Item]] = []
     current: list[_Item] = []
-    estimate: dict[str, int] = {}
+    distinct: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+    estimate: dict[str, int] = defaultdict(int)
+    nodes: _NodeCounts = Counter()
 
-    def add(into: dict[str, int], extra: dict[str, int]) -> dict[str, int]:
-        return {t: into.get(t, 0) + extra.get(t, 0) for t in into.keys() | extra.keys()}
+    def admit(item: _Item) -> bool:
+        item_nodes = _node_counts([item])
+        if len(current) >= RULE_LIMIT or any(nodes[k] + n > limits[k[0]] for k, n in item_nodes.items()):
+            return False
+        added: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+        for index, pattern in enumerate(item.patterns):
+            # identical patterns share alpha nodes, but durable never shares an $or node: each one
+            # counts on a matching fact's stack
+            key = (pattern.tests,) if not _has_or(pattern) else (pattern.tests, id(item), index)
+            if key not in distinct[pattern.type]:
+                added[pattern.type].add(key)
+        sums = {t: estimate[t] + condition_bound([list(k[0]) for k in new]) + 1 for t, new in added.items()}
+        for type_name, total in sums.items():
+            if total > CONDITION_LIMIT:
+                exact = condition_bound([list(k[0]) for k in distinct[type_name] | added[type_name]]) + 1
+                if exact > CONDITION_LIMIT:
+                    return False
+                sums[type_name] = exact
+        for type_name, new in added.items():
+            distinct[type_name] |= new
+            estimate[type_name] = sums[type_name]
+        nodes.update(item_nodes)
+        current.append(item)
+        return True
 
-    for group in groups:
-        group_bounds = _bounds(group)
-        combined = add(estimate, group_bounds)
-        if _fits(current + group, combined):
-            current, estimate = current + group, combined
+    for item in (item for group in groups for item in group):
+        if admit(item):
             continue
-        if current:
-            rulesets.append(current)
-        if _fits(group, group_bounds):
-            current, estimate = list(group), group_bounds
-            continue
-        current, estimate = [], {}
-        for item in group:  # a group too large by itself is split item by item
-            item_bounds = _bounds([item])
-            combined = add(estimate, item_bounds)
-            if current and not _fits([*current, item], combined):
-                rulesets.append(current)
-                current, combined = [], item_bounds
-            current.append(item)
-            estimate = combined
+        if not current:
+            raise AssertionError(f"{item.name_hint} alone exceeds durable's limits")  # 32 patterns at most
+        rulesets.append(current)
+        current, nodes = [], Counter()
+        distinct.clear()
+        estimate.clear()
+        admit(item)
     if current:
         rulesets.append(current)
     return rulesets

@@ -7,10 +7,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.compiler import CompiledPack, compile_pack
+from engine.compiler import compile_pack
 from engine.evaluate import Evaluator
 from engine.normalise import normalise
-from engine.pack import Pack, load_pack
+from engine.pack import Pack
+from engine.pack_cache import load_compiled
 from engine.packs import default_pack_root
 from engine.patient import Patient
 from engine.plan import Plan
@@ -35,8 +36,10 @@ class Result:
 
 class Generator:
     def __init__(self, pack_root: Path | None = None, *, pack: Pack | None = None) -> None:
-        self.pack: Pack = pack or load_pack(pack_root or default_pack_root())
-        self.compiled: CompiledPack = compile_pack(self.pack)
+        if pack is not None:
+            self.pack, self.compiled = pack, compile_pack(pack)
+        else:
+            self.pack, self.compiled = load_compiled(pack_root or default_pack_root())
         self.evaluator = Evaluator(self.compiled, self.pack.schema)
         self.builder = PlanBuilder(self.compiled, self.pack.schema, self.pack.meta.data_versions)
 

@@ -15,7 +15,8 @@ assert facts into a ruleset and get back which rules matched which facts, close.
 
 from __future__ import annotations
 
-import copy
+import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,7 +93,7 @@ class Runtime:
             if ruleset.name in self.registered or ruleset.name in host._ruleset_directory:
                 self.registered.setdefault(ruleset.name, ruleset)
                 continue
-            definition = copy.deepcopy(ruleset.definition)  # durable pops 'run' from what it is given
+            definition = json.loads(json.dumps(ruleset.definition))  # a copy: durable pops 'run' from it
             for rule in definition.values():
                 rule["run"] = f"{ruleset.name}::{rule['run']}"
             fresh[ruleset.name] = definition
@@ -130,7 +131,10 @@ class Session:
             name = type(exc).__name__
             if name == "MessageObservedException":
                 raise EngineError("the same fact was asserted twice into one ruleset") from None
-            raise EngineError(f"durable-rules failed on ruleset {ruleset}: {name}") from None
+            # durable's message may quote the facts (patient data): keep only its error code
+            code = re.search(r"error code: (\d+)", str(exc))
+            detail = f"error code {code.group(1)}" if code else name
+            raise EngineError(f"durable-rules failed on ruleset {ruleset}: {detail}") from None
         self._check(state)
         activations = list(self._host.recorder)
         self._host.recorder.clear()
