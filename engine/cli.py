@@ -19,7 +19,7 @@ import typer
 from engine.cpic_import import import_cpic
 from engine.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 from engine.explain import explain_text
-from engine.generator import Generator
+from engine.generator import Generator, Result
 from engine.pack import load_pack
 from engine.packs import default_pack_root
 from engine.patient_file import load_patient
@@ -67,6 +67,19 @@ def _generator(pack: Path | None) -> Generator:
         _fail(exc.diagnostics)
 
 
+def _plan(patient_file: Path, pack: Path | None) -> tuple[Generator, Result]:
+    """The patient's plan; bad input exits 2, an engine failure exits 3 with no plan."""
+    try:
+        patient = load_patient(patient_file, str(patient_file))
+    except DiagnosticError as exc:
+        _fail(exc.diagnostics)
+    generator = _generator(pack)
+    try:
+        return generator, generator.run(patient)
+    except EngineError as exc:
+        _internal(exc)
+
+
 def _internal(exc: Exception) -> NoReturn:
     typer.echo(f"error: the engine failed and no plan was produced: {exc}", err=True)
     raise typer.Exit(3)
@@ -84,15 +97,10 @@ def generate(
     if format is Format.fhir:
         _fail([Diagnostic(Location("--format"), "usage.unsupported",
                           "FHIR output is not available in this version; use md, html or json")])
+    generator, result = _plan(patient_file, pack)
     try:
-        patient = load_patient(patient_file, str(patient_file))
-    except DiagnosticError as exc:
-        _fail(exc.diagnostics)
-    generator = _generator(pack)
-    try:
-        result = generator.run(patient)
         text = generator.render(result.plan, format.value, audience.value)
-    except (EngineError, RenderError) as exc:
+    except RenderError as exc:
         _internal(exc)
     if out is not None:
         out.write_text(text, encoding="utf-8")
@@ -110,15 +118,7 @@ def explain(
     pack: PackOption = None,
 ) -> None:
     """Show, for each recommendation and assessment, the chain of rules and facts behind it."""
-    try:
-        patient = load_patient(patient_file, str(patient_file))
-    except DiagnosticError as exc:
-        _fail(exc.diagnostics)
-    generator = _generator(pack)
-    try:
-        result = generator.run(patient)
-    except EngineError as exc:
-        _internal(exc)
+    generator, result = _plan(patient_file, pack)
     sys.stdout.write(explain_text(result, generator))
 
 

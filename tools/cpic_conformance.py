@@ -35,8 +35,8 @@ from engine.patient import Patient  # noqa: E402
 
 @dataclass(frozen=True)
 class Outcome:
-    gene: str
-    diplotype: str
+    group: str  # the gene (diplotype rows) or the drug (recommendation rows)
+    case: str  # the row, as a person would name it
     agrees: bool
     reason: str = ""
 
@@ -64,6 +64,27 @@ def check_diplotype(generator: Generator, gene: str, diplotype: str, phenotype: 
     return Outcome(gene, diplotype, True)
 
 
+def report(outcomes: list[Outcome], heading: str, elapsed: float, show: int) -> None:
+    """Agreement per gene or drug, overall, and the most common disagreements with an example."""
+    per_group: dict[str, Counter[bool]] = defaultdict(Counter)
+    for outcome in outcomes:
+        per_group[outcome.group][outcome.agrees] += 1
+    print(f"{heading:24} {'rows':>7} {'agree':>7} {'%':>8}")
+    for group in sorted(per_group):
+        counts = per_group[group]
+        total = counts[True] + counts[False]
+        print(f"{group:24} {total:7d} {counts[True]:7d} {100 * counts[True] / total:7.2f}%")
+    agree = sum(o.agrees for o in outcomes)
+    print(f"{'all':24} {len(outcomes):7d} {agree:7d} {100 * agree / max(len(outcomes), 1):7.2f}%"
+          f"   ({elapsed:.1f} s, {1000 * elapsed / max(len(outcomes), 1):.2f} ms/row)")
+    reasons = Counter((o.group, o.reason) for o in outcomes if not o.agrees)
+    if reasons:
+        print(f"\n{sum(reasons.values())} disagreements, most common first:")
+        for (group, reason), count in reasons.most_common(show):
+            example = next(o.case for o in outcomes if not o.agrees and o.group == group and o.reason == reason)
+            print(f"  {count:6d}  {group}: {reason}  (e.g. {example})")
+
+
 def run_diplotypes(reference: Path, generator: Generator, only_gene: str | None, show: int) -> int:
     outcomes: list[Outcome] = []
     started = time.perf_counter()
@@ -73,25 +94,7 @@ def run_diplotypes(reference: Path, generator: Generator, only_gene: str | None,
                 continue
             outcomes.append(check_diplotype(generator, row["gene"], row["diplotype"], row["phenotype"],
                                             row.get("activity_score", "")))
-    elapsed = time.perf_counter() - started
-    per_gene: dict[str, Counter[bool]] = defaultdict(Counter)
-    for outcome in outcomes:
-        per_gene[outcome.gene][outcome.agrees] += 1
-    print(f"{'gene':10} {'rows':>7} {'agree':>7} {'%':>8}")
-    for gene in sorted(per_gene):
-        counts = per_gene[gene]
-        total = counts[True] + counts[False]
-        print(f"{gene:10} {total:7d} {counts[True]:7d} {100 * counts[True] / total:7.2f}%")
-    agree = sum(o.agrees for o in outcomes)
-    print(f"{'all':10} {len(outcomes):7d} {agree:7d} {100 * agree / max(len(outcomes), 1):7.2f}%"
-          f"   ({elapsed:.1f} s, {1000 * elapsed / max(len(outcomes), 1):.2f} ms/row)")
-    disagreements = [o for o in outcomes if not o.agrees]
-    reasons = Counter((o.gene, o.reason) for o in disagreements)
-    if disagreements:
-        print(f"\n{len(disagreements)} disagreements, most common first:")
-        for (gene, reason), count in reasons.most_common(show):
-            example = next(o.diplotype for o in disagreements if o.gene == gene and o.reason == reason)
-            print(f"  {count:6d}  {gene} {reason}  (e.g. {example})")
+    report(outcomes, "gene", time.perf_counter() - started, show)
     return 0
 
 
@@ -175,24 +178,7 @@ def run_recommendations(reference: Path, generator: Generator, only_drug: str | 
     rows = [r for r in read_recommendations(reference) if not only_drug or r.drug == only_drug]
     started = time.perf_counter()
     outcomes = [check_recommendation(generator, row) for row in rows]
-    elapsed = time.perf_counter() - started
-    per_drug: dict[str, Counter[bool]] = defaultdict(Counter)
-    for outcome in outcomes:
-        per_drug[outcome.gene][outcome.agrees] += 1
-    print(f"{'drug':24} {'rows':>6} {'agree':>6} {'%':>8}")
-    for drug in sorted(per_drug):
-        counts = per_drug[drug]
-        total = counts[True] + counts[False]
-        print(f"{drug:24} {total:6d} {counts[True]:6d} {100 * counts[True] / total:7.2f}%")
-    agree = sum(o.agrees for o in outcomes)
-    print(f"{'all':24} {len(outcomes):6d} {agree:6d} {100 * agree / max(len(outcomes), 1):7.2f}%"
-          f"   ({elapsed:.1f} s)")
-    reasons = Counter((o.gene, o.reason) for o in outcomes if not o.agrees)
-    if reasons:
-        print(f"\n{sum(reasons.values())} disagreements, most common first:")
-        for (drug, reason), count in reasons.most_common(show):
-            example = next(o.diplotype for o in outcomes if not o.agrees and o.gene == drug and o.reason == reason)
-            print(f"  {count:5d}  {reason}  (e.g. {example})")
+    report(outcomes, "drug", time.perf_counter() - started, show)
     return 0
 
 
