@@ -16,6 +16,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from engine.conformance import run_diplotypes
 from engine.cpic_import import import_cpic
 from engine.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 from engine.explain import explain_text
@@ -185,6 +186,8 @@ def import_cpic_command(
     recommendations: Annotated[Path, typer.Argument(help="CPIC's recommendation table (CSV)")],
     out: Annotated[Path, typer.Option("--out", help="directory of the imported pack (replaced if it exists)")],
     base: Annotated[Path | None, typer.Option("--base", help="pack to start from (default: the project's)")] = None,
+    diplotypes: Annotated[Path | None, typer.Option(
+        "--diplotypes", help="CPIC's diplotype-phenotype table: report where the allele tables disagree")] = None,
 ) -> None:
     """Build a rule pack whose pharmacogenomic tables are CPIC's rows; print what changed."""
     try:
@@ -194,6 +197,12 @@ def import_cpic_command(
     except (OSError, ValueError, KeyError) as exc:
         _fail([Diagnostic(Location(str(recommendations)), "import.bad-input", str(exc))])
     typer.echo("\n".join(report.lines()))
+    if diplotypes is not None:
+        typer.echo(f"\nphenotypes the imported pack assigns, against {diplotypes.name}:")
+        try:
+            run_diplotypes(diplotypes, Generator(out), None, show=40)
+        except (OSError, KeyError) as exc:
+            _fail([Diagnostic(Location(str(diplotypes)), "import.bad-input", str(exc))])
     typer.echo(f"pack written to {out}; use it with: careplan generate PATIENT --pack {out}")
 
 

@@ -87,6 +87,20 @@ def test_import_builds_a_pack_that_generates_and_reports_changes(tmp_path: Path)
         in result.stdout
 
 
+def test_diplotypes_report_where_the_allele_tables_disagree(tmp_path: Path) -> None:
+    source = _write(tmp_path / "recommendations.csv", ROWS[:2])
+    table = tmp_path / "diplotypes.csv"
+    table.write_text("gene,diplotype,phenotype,activity_score,lookup_key,data_version\n"
+                     "CYP2C19,*1/*2,Intermediate Metabolizer,,Intermediate Metabolizer,v2\n"
+                     "CYP2C19,*2/*2,Poor Metabolizer,,Poor Metabolizer,v2\n"
+                     "CYP2C19,*1/*17,Normal Metabolizer,,Normal Metabolizer,v2\n")  # a changed call
+    result = runner.invoke(cli.app, ["knowledge", "import-cpic", str(source), "--out", str(tmp_path / "o"),
+                                     "--diplotypes", str(table)])
+    assert result.exit_code == 0, result.output
+    assert "CYP2C19                        3       2   66.67%" in result.stdout
+    assert "phenotype ['Rapid Metabolizer'], CPIC Normal Metabolizer  (e.g. *1/*17)" in result.stdout
+
+
 def test_a_table_without_cpic_columns_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("drug,lookup\nx,y\n")
