@@ -7,9 +7,8 @@ Three decisions shape the output (see ../docs/engine.md):
   explicit ``__absent`` marker for every probe that found nothing, and the rule matches
   that marker positively. Strata are ordered so a probe runs after every rule that can
   produce the facts it looks for.
-* A fact may satisfy at most 64 alpha conditions in one ruleset (error 303), so rules
-  are packed into rulesets under a conservative bound of the conditions one fact of
-  each type can meet.
+* durable limits what one ruleset may hold (64 conditions met by one fact, among others),
+  so ``engine.packing`` packs the rules of a stratum into as many rulesets as it takes.
 * Actions are names, resolved by the runtime; the JSON is data and is hashed.
 """
 
@@ -17,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,14 +24,9 @@ from engine.conditions import Pattern, Ref, Test
 from engine.diagnostics import Diagnostic, DiagnosticError
 from engine.facts import ABSENT_TYPE, NEVER_TYPE, SENTINEL_TYPE
 from engine.pack import Pack
+from engine.packing import Item, partition
 from engine.rule import Rule
 
-OR_LIMIT = 120  # one node may have at most 128 $or children (measured on durable-rules 2.0.28: 129 gives error 107)
-SHARE_LIMIT = 250  # durable lets at most 256 rules share one identical alpha condition (error 108)
-# durable allows 4,096 rules per ruleset, but its per-call cost grows with the rules in it
-# (measured on the imported CPIC pack: one 2,166-rule ruleset 33 ms a patient, 500-rule ones 3 ms)
-RULE_LIMIT = 500
-CONDITION_LIMIT = 56  # a fact may satisfy at most 64 alpha conditions per ruleset (error 303); keep a margin
 SENTINEL_PRIORITY = 65000  # lowest priority that is still below durable's unsigned-short wrap
 _OPS = {"ne": "$neq", "lt": "$lt", "le": "$lte", "gt": "$gt", "ge": "$gte"}
 
@@ -173,128 +167,6 @@ def _compared_fields(patterns: list[Pattern]) -> dict[str, frozenset[str]]:
     return {alias: frozenset(fields) for alias, fields in found.items()}
 
 
-def condition_bound(patterns: list[list[Test]]) -> int:
-    """An upper bound on the alpha conditions one fact can satisfy among these patterns.
-
-    Patterns that test one field for different values exclude each other, so only the
-    worst value's branch counts; everything else is summed.
-    """
-    if not patterns:
-        return 0
-    counts: dict[str, int] = defaultdict(int)
-    for tests in patterns:
-        for field in {t.field for t in tests if t.op in ("eq", "in") and not isinstance(t.value, Ref)}:
-            counts[field] += 1
-    if not counts:
-        return sum(len(tests) + 1 for tests in patterns)
-    field = max(sorted(counts), key=lambda f: counts[f])
-    rest: list[list[Test]] = []
-    branches: dict[Any, list[list[Test]]] = defaultdict(list)
-    for tests in patterns:
-        split = [t for t in tests if t.field == field and t.op in ("eq", "in") and not isinstance(t.value, Ref)]
-        if not split:
-            rest.append(tests)
-            continue
-        others = [t for t in tests if t not in split]
-        values = split[0].value if split[0].op == "in" else (split[0].value,)
-        assert isinstance(values, tuple)
-        for value in values:
-            branches[(type(value).__name__, value)].append(others)
-    worst = max(1 + condition_bound(group) for group in branches.values())
-    return condition_bound(rest) + worst
-
-
-@dataclass
-class _Item:
-    """A unit placed into a ruleset: one variant of a rule, or one probe."""
-
-    name_hint: str
-    patterns: list[Pattern]
-    handler_kind: str
-    target: str
-    key_aliases: tuple[str, ...] = ()
-    variant: int = 0
-
-
-_NodeCounts = Counter[tuple[str, str, tuple[Test, ...]]]
-
-
-def _has_or(pattern: Pattern) -> bool:
-    return any(t.op == "in" and isinstance(t.value, tuple) and len(t.value) > 1 for t in pattern.tests)
-
-
-def _node_counts(items: list[_Item]) -> _NodeCounts:
-    """Counts that durable limits per ruleset, and that simply add up across items.
-
-    ("shared", type, tests): rules sharing one identical pattern (at most 256, error 108);
-    ("or", type, tests): ``$or`` nodes under one parent, which durable never shares (at most
-    128 children, error 107; measured on durable-rules 2.0.28).
-    """
-    counts: _NodeCounts = Counter()
-    for item in items:
-        for type_name, tests in {(p.type, p.tests) for p in item.patterns}:
-            counts[("shared", type_name, tests)] += 1
-        for pattern in item.patterns:
-            if _has_or(pattern):
-                counts[("or", pattern.type, tuple(t for t in pattern.tests if t.op != "in"))] += 1
-    return counts
-
-
-def _partition(groups: list[list[_Item]]) -> list[list[_Item]]:
-    """Pack items (in rule-file order) into rulesets under durable's limits, in one pass.
-
-    Per fact type the distinct patterns are kept (identical ones share alpha nodes). The
-    condition bound of a union is at most the sum of the bounds, so a running sum over new
-    distinct patterns is kept, and the exact (slower) bound of a type is computed only when
-    its sum passes the limit; the exact value then becomes the type's running sum.
-    """
-    limits = {"shared": SHARE_LIMIT, "or": OR_LIMIT}
-    rulesets: list[list[_Item]] = []
-    current: list[_Item] = []
-    distinct: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
-    estimate: dict[str, int] = defaultdict(int)
-    nodes: _NodeCounts = Counter()
-
-    def admit(item: _Item) -> bool:
-        item_nodes = _node_counts([item])
-        if len(current) >= RULE_LIMIT or any(nodes[k] + n > limits[k[0]] for k, n in item_nodes.items()):
-            return False
-        added: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
-        for index, pattern in enumerate(item.patterns):
-            # identical patterns share alpha nodes, but durable never shares an $or node: each one
-            # counts on a matching fact's stack
-            key = (pattern.tests,) if not _has_or(pattern) else (pattern.tests, id(item), index)
-            if key not in distinct[pattern.type]:
-                added[pattern.type].add(key)
-        sums = {t: estimate[t] + condition_bound([list(k[0]) for k in new]) + 1 for t, new in added.items()}
-        for type_name, total in sums.items():
-            if total > CONDITION_LIMIT:
-                exact = condition_bound([list(k[0]) for k in distinct[type_name] | added[type_name]]) + 1
-                if exact > CONDITION_LIMIT:
-                    return False
-                sums[type_name] = exact
-        for type_name, new in added.items():
-            distinct[type_name] |= new
-            estimate[type_name] = sums[type_name]
-        nodes.update(item_nodes)
-        current.append(item)
-        return True
-
-    for item in (item for group in groups for item in group):
-        if admit(item):
-            continue
-        if not current:
-            raise AssertionError(f"{item.name_hint} alone exceeds durable's limits")  # 32 patterns at most
-        rulesets.append(current)
-        current, nodes = [], Counter()
-        distinct.clear()
-        estimate.clear()
-        admit(item)
-    if current:
-        rulesets.append(current)
-    return rulesets
-
-
 def compile_pack(pack: Pack) -> CompiledPack:
     rules = sorted(pack.rules, key=lambda r: r.id)
     strata = stratify(rules)
@@ -305,7 +177,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
     probes: dict[str, Probe] = {}
     absent: dict[int, set[str]] = defaultdict(set)
     keyed: dict[str, list[KeyedNegation]] = defaultdict(list)
-    keyed_items: dict[int, list[_Item]] = defaultdict(list)
+    keyed_items: dict[int, list[Item]] = defaultdict(list)
     for rule in rules:
         for n, pattern in enumerate(rule.negations):
             if not pattern.refs():
@@ -318,25 +190,25 @@ def compile_pack(pack: Pack) -> CompiledPack:
                 pid = f"{rule.id}#{v}~none{n}"
                 level = max(type_stratum[p.type] for p in (*variant, pattern))
                 keyed[rule.id].append(KeyedNegation(pid, v, key_aliases))
-                keyed_items[level].append(_Item(pid, [*variant, pattern], "keyed-probe", pid, key_aliases))
+                keyed_items[level].append(Item(pid, [*variant, pattern], "keyed-probe", pid, key_aliases))
     top = max(list(strata.values()) + [p.stratum for p in probes.values()] + list(keyed_items) + [0])
     prefix = pack.digest.split(":")[-1][:8]
     compiled: list[CompiledRuleset] = []
     for level in range(top + 1):
-        groups: dict[str, list[_Item]] = defaultdict(list)
+        groups: dict[str, list[Item]] = defaultdict(list)
         for rule in rules:
             if strata[rule.id] != level:
                 continue
             markers = [Pattern(f"absent{i}", ABSENT_TYPE, (Test("probe", "eq", probe_id(n)),))
                        for i, n in enumerate(rule.negations) if not n.refs()]
             for v, variant in enumerate(rule.variants):
-                groups[rule.file_rule_id].append(_Item(f"{rule.id}#{v}", list(variant) + markers, "rule", rule.id,
+                groups[rule.file_rule_id].append(Item(f"{rule.id}#{v}", list(variant) + markers, "rule", rule.id,
                                                        variant=v))
         for pid in sorted(p for p, probe in probes.items() if probe.stratum == level):
-            groups["~" + pid].append(_Item(pid, [probes[pid].pattern], "probe", pid))
+            groups["~" + pid].append(Item(pid, [probes[pid].pattern], "probe", pid))
         for item in keyed_items.get(level, []):
             groups["~" + item.target].append(item)
-        for index, items in enumerate(_partition([groups[k] for k in sorted(groups)])):
+        for index, items in enumerate(partition([groups[k] for k in sorted(groups)])):
             compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
     definitions = json.dumps([[r.name, r.definition] for r in compiled], sort_keys=True, separators=(",", ":"))
     return CompiledPack(
@@ -348,7 +220,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
     )
 
 
-def _ruleset(name: str, level: int, items: list[_Item]) -> CompiledRuleset:
+def _ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
     definition: dict[str, Any] = {}
     handlers: dict[str, Handler] = {}
     consumes: set[str] = set()

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from engine.compiler import CONDITION_LIMIT
 from engine.generator import Generator
 from engine.normalise import normalise
+from engine.packing import CONDITION_LIMIT
 from engine.patient import Patient
 from tests import reference_evaluator as reference
 from tests.packs import rule_doc, write_pack

@@ -1,9 +1,14 @@
-Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
-  Clopidogrel is a prodrug that CYP2C19 activates. After an acute coronary syndrome (ACS) or a
+Feature: Clopidogrel guided by CYP2C19 (CPIC 2022)
+  Clopidogrel is a prodrug that CYP2C19 activates. CPIC 2022 gives rows for three populations,
+  chosen from the medicine's indication: after an acute coronary syndrome (ACS) or a
   percutaneous coronary intervention (PCI), intermediate and poor metabolizers (including the
-  "likely" phenotypes) should avoid it in favour of prasugrel or ticagrelor; normal, rapid and
-  ultrarapid metabolizers take the standard dose. An indeterminate result carries no CPIC recommendation,
-  and the plan says so rather than falling silent.
+  "likely" phenotypes) should avoid it in favour of prasugrel or ticagrelor; for other
+  cardiovascular indications (stable coronary or peripheral artery disease) only poor
+  metabolizers should avoid it; for neurovascular indications (stroke, TIA) intermediate and
+  poor metabolizers are pointed to a P2Y12 inhibitor that CYP2C19 does not activate
+  (prasugrel is contraindicated after a stroke). Normal metabolizers take the standard dose.
+  An indeterminate result carries no CPIC recommendation, and the plan says so rather than
+  falling silent. An indication outside every population gets no genotype-guided advice.
 
   Scenario Outline: The CYP2C19 diplotype <diplotype> decides clopidogrel after PCI
     Given a patient "pgx-outline"
@@ -74,14 +79,50 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022, ACS/PCI)
     And the rule "pgx.clopidogrel" did not fire
     And the plan has no assessment "phenotype"
 
-  Scenario: Clopidogrel outside ACS or PCI is outside the guideline
-    Given a patient "pgx-stroke"
+  Scenario Outline: A CYP2C19 poor metabolizer is steered away from clopidogrel for <indication> (<population>)
+    Given a patient "pgx-poor-population"
     And the patient's CYP2C19 diplotype is "*2/*2"
+    And the patient has "clopidogrel" planned for "<indication>"
+    When the care plan is generated
+    Then the assessment "phenotype" for "CYP2C19" is "Poor Metabolizer"
+    And the plan recommends "avoid" for "clopidogrel" with alternatives "<alternatives>"
+    And the recommendation "pgx.clopidogrel" has strength "<strength>"
+    And the rule "pgx.recommend-one-gene[clopidogrel,<population>,CYP2C19,Poor Metabolizer]" fired
+
+    Examples:
+      | indication                | population          | alternatives           | strength |
+      | PCI                       | CVI ACS PCI         | prasugrel, ticagrelor  | strong   |
+      | peripheral artery disease | CVI non-ACS non-PCI | prasugrel, ticagrelor  | moderate |
+      | stroke                    | NVI                 | ticagrelor, ticlopidine | moderate |
+
+  Scenario: After a stroke an intermediate metabolizer is offered a CYP2C19-independent alternative
+    Given a patient "pgx-stroke"
+    And the patient's CYP2C19 diplotype is "*1/*2"
     And the patient has "clopidogrel" planned for "stroke"
+    When the care plan is generated
+    Then the assessment "phenotype" for "CYP2C19" is "Intermediate Metabolizer"
+    And the plan recommends "use-alternative" for "clopidogrel" with alternatives "ticagrelor, ticlopidine"
+    And the recommendation "pgx.clopidogrel" has strength "moderate"
+    And the recommendation "pgx.clopidogrel" mentions "Prasugrel is not an option after a stroke"
+    And the rule "pgx.population-by-indication[clopidogrel,stroke]" fired
+
+  Scenario: Outside ACS or PCI an intermediate metabolizer gets no genotype-guided advice
+    Given a patient "pgx-stable-cad"
+    And the patient's CYP2C19 diplotype is "*1/*2"
+    And the patient has "clopidogrel" planned for "stable coronary artery disease"
+    When the care plan is generated
+    Then the plan recommends "consider" for "clopidogrel"
+    And the recommendation "pgx.clopidogrel" has strength "no-recommendation"
+
+  Scenario: Clopidogrel for an indication in no CPIC population is outside the guideline
+    Given a patient "pgx-other-indication"
+    And the patient's CYP2C19 diplotype is "*2/*2"
+    And the patient has "clopidogrel" planned for "peripheral neuropathy"
     When the care plan is generated
     Then the assessment "phenotype" for "CYP2C19" is "Poor Metabolizer"
     And the plan has no recommendation for "clopidogrel"
     And the rule "pgx.clopidogrel" did not fire
+    And the rule "pgx.population-by-indication" did not fire
     And the rule "pgx.phenotype-from-function-pair" fired
 
   Scenario: Stopped clopidogrel needs neither a recommendation nor a test
