@@ -98,6 +98,16 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _keyed(rule: Rule, produced: set[str]) -> bool:
+    """Whether every negation of the rule is checked by keyed probes rather than absence markers.
+
+    A rule that reads only patient facts needs no marker: its probe (the rule's patterns plus
+    the negated one) runs only when those facts exist, while a marker is asserted for every
+    patient, and markers waiting in durable's beta memory cost about 0.1 ms each (measured).
+    """
+    return bool(rule.negations) and not (rule.consumes & produced)
+
+
 def stratify(rules: list[Rule]) -> dict[str, int]:
     """Stratum per rule: after producers of what it reads, strictly after producers of what it negates."""
     producers: dict[str, list[str]] = defaultdict(list)
@@ -178,9 +188,11 @@ def compile_pack(pack: Pack) -> CompiledPack:
     absent: dict[int, set[str]] = defaultdict(set)
     keyed: dict[str, list[KeyedNegation]] = defaultdict(list)
     keyed_items: dict[int, list[Item]] = defaultdict(list)
+    produced = {t for rule in rules for t in rule.produces}
     for rule in rules:
+        keyed_only = _keyed(rule, produced)
         for n, pattern in enumerate(rule.negations):
-            if not pattern.refs():
+            if not pattern.refs() and not keyed_only:
                 pid = probe_id(pattern)
                 probes[pid] = Probe(pid, pattern, type_stratum[pattern.type])
                 absent[strata[rule.id]].add(pid)
@@ -200,7 +212,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
             if strata[rule.id] != level:
                 continue
             markers = [Pattern(f"absent{i}", ABSENT_TYPE, (Test("probe", "eq", probe_id(n)),))
-                       for i, n in enumerate(rule.negations) if not n.refs()]
+                       for i, n in enumerate(rule.negations) if not n.refs() and not _keyed(rule, produced)]
             for v, variant in enumerate(rule.variants):
                 groups[rule.file_rule_id].append(Item(f"{rule.id}#{v}", list(variant) + markers, "rule", rule.id,
                                                        variant=v))
@@ -208,7 +220,14 @@ def compile_pack(pack: Pack) -> CompiledPack:
             groups["~" + pid].append(Item(pid, [probes[pid].pattern], "probe", pid))
         for item in keyed_items.get(level, []):
             groups["~" + item.target].append(item)
-        for index, items in enumerate(partition([groups[k] for k in sorted(groups)])):
+        # each domain (the first part of the rule id: pgx, bp, ...) gets rulesets of its own, so a
+        # patient's facts reach few rulesets: each one touched costs time in proportion to its size
+        domains: dict[str, list[list[Item]]] = defaultdict(list)
+        for name in sorted(groups):
+            domain = "probes" if name.startswith("~probe-") else name.lstrip("~").split(".")[0]
+            domains[domain].append(groups[name])
+        packed = [items for domain in sorted(domains) for items in partition(domains[domain])]
+        for index, items in enumerate(packed):
             compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
     definitions = json.dumps([[r.name, r.definition] for r in compiled], sort_keys=True, separators=(",", ":"))
     return CompiledPack(
