@@ -105,7 +105,9 @@ def _keyed(rule: Rule, produced: set[str]) -> bool:
     the negated one) runs only when those facts exist, while a marker is asserted for every
     patient, and markers waiting in durable's beta memory cost about 0.1 ms each (measured).
     """
-    return bool(rule.negations) and not (rule.consumes & produced)
+    # a keyed probe never matches the rule's own facts, so a negation over a type the rule also
+    # reads keeps the marker (for which "none" means no fact at all)
+    return bool(rule.negations) and not (rule.consumes & produced) and not (rule.negated_types & rule.consumes)
 
 
 def stratify(rules: list[Rule]) -> dict[str, int]:

@@ -110,7 +110,7 @@ INPUT_TYPES: dict[str, FactType] = {
                  "medication {name} ({status}) {indication}", False),
         FactType("genotype", _t(gene=T, diplotype=T, allele=T, result=T, phenotype=T, activity_score=N),
                  "genotype {gene} {diplotype} {allele} {result} {phenotype} {activity_score}", False),
-        FactType("allele", _t(gene=T, name=T, slot=I, copies=I, copies_at_least=B, diplotype=T),
+        FactType("allele", _t(gene=T, name=T, slot=I, copies=I, copies_at_least=B, alleles=I, diplotype=T),
                  "allele {gene} {name} (copy {slot} of {diplotype})", False,
                  "each allele of a star-allele diplotype, split by the normaliser"),
         FactType("lifestyle", _t(smoking=T, alcohol_drinks_per_week=N, activity_minutes_per_week=N,

@@ -25,12 +25,13 @@ def _lower(text: str | None) -> str | None:
 _COPIES = re.compile(r"^(?P<name>.+?)x(?P<at_least>≥|>=)?(?P<copies>\d+|N)$")
 
 
-def split_diplotype(diplotype: str) -> tuple[str, str] | None:
-    """``"*1/*2"`` -> ``("*1", "*2")``; None when the text is not two alleles."""
-    parts = [p.strip() for p in diplotype.split("/")]
-    if len(parts) != 2 or not all(parts):
+def split_diplotype(diplotype: str) -> tuple[str, ...] | None:
+    """``"*1/*2"`` -> ``("*1", "*2")``; ``"A-"`` -> ``("A-",)`` (one allele: a hemizygous X-linked
+    result such as G6PD in a male, or a mitochondrial one such as MT-RNR1); None otherwise."""
+    parts = tuple(p.strip() for p in diplotype.split("/"))
+    if len(parts) not in (1, 2) or not all(parts):
         return None
-    return parts[0], parts[1]
+    return parts
 
 
 def allele_copies(allele: str) -> tuple[str, int, bool]:
@@ -94,7 +95,7 @@ def normalise(patient: Patient) -> list[Fact]:
                 name, copies, at_least = allele_copies(written)
                 facts.append(Fact.make("allele", {"gene": gt.gene, "name": name, "slot": slot,
                                                  "copies": copies, "copies_at_least": at_least or None,
-                                                 "diplotype": gt.diplotype}))
+                                                 "alleles": len(alleles), "diplotype": gt.diplotype}))
     lifestyle: dict[str, Scalar | None] = dict(patient.lifestyle.model_dump(exclude_none=True))
     if lifestyle:
         facts.append(Fact.make("lifestyle", lifestyle))
