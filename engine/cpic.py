@@ -19,14 +19,20 @@ STRENGTHS = {"strong": "strong", "moderate": "moderate", "optional": "optional",
 REQUIRED_COLUMNS = ("drug", "population", "lookup_key", "classification", "dosingInformation",
                     "alternateDrugAvailable", "recommendation")
 
+_NO_AVOID = re.compile(r"no (?:need|reason) to avoid")
+_DOSE_CAP = re.compile(r"(?:≤|<=|no more than|not exceed\w*)\s*\d+\s*mg")
 _AVOID = re.compile(r"\bavoid\b|not recommended|contraindicated|should not be (used|prescribed)|do not (use|prescribe)")
 _ALTERNATIVE = re.compile(r"\balternative\b|select (another|a different)")
 _REDUCE = re.compile(r"\b(reduc|decreas|lower)\w*")
-_INCREASE = re.compile(r"\b(increas|higher)\w*\b.*\bdose|\bdose\b.*\b(increas|higher)")
+_INCREASE = re.compile(r"\bincreas\w* (?:the )?(?:[a-z]+ ){0,2}dose|\bhigher (?:starting |initial )?dose"
+                       r"|\bdose\w* (?:by )?\d+(?:\.\d+)?\s*(?:to|-)\s*\d+(?:\.\d+)?\s*times"
+                       r"|\bdose\w* increase")
 _STANDARD = re.compile(r"standard|label[- ]recommended|recommended (starting|maintenance)? ?dos|normal (starting )?dos"
                        r"|usual|initiate therapy with recommended|per standard")
 _PERCENT_REDUCTION = re.compile(r"(\d+)\s*%\s*(?:reduction|less|lower)|reduc\w*[^.%]*?\bby\s*(\d+)\s*%")
-_PERCENT_OF_DOSE = re.compile(r"\b(\d+)\s*%\s*of\s*(?:the\s*)?(?:normal|standard|recommended|usual|starting)")
+_PERCENT_OF_DOSE = re.compile(r"\b(\d+)\s*%\s*of\s*(?:the\s*)?(?:lowest\s*)?"
+                              r"(?:normal|standard|recommended|usual|starting)")
+_PERCENT_INCREASE = re.compile(r"increas\w*[^.%]*?\bby\s*(\d+)\s*%")
 
 
 @dataclass(frozen=True)
@@ -63,11 +69,13 @@ def classify(row: CpicRow) -> Classified:
     dose = dose_change(text)
     if strength == "no-recommendation" or text.startswith("no recommendation") or not text:
         action = "consider"
+    elif _NO_AVOID.search(text):  # "there is no need to avoid ..." is not an avoid
+        action = "standard-dose"
     elif _AVOID.search(text):
         action = "avoid"
     elif _ALTERNATIVE.search(text) and row.alternative:
         action = "use-alternative"
-    elif row.dosing and ((dose is not None and dose < 0) or _REDUCE.search(text)):
+    elif row.dosing and ((dose is not None and dose < 0) or _REDUCE.search(text) or _DOSE_CAP.search(text)):
         action = "reduce-dose"
     elif row.dosing and ((dose is not None and dose > 0) or _INCREASE.search(text)):
         action = "increase-dose"
@@ -88,6 +96,9 @@ def dose_change(text: str) -> float | None:
     match = _PERCENT_OF_DOSE.search(text)
     if match:
         return float(match.group(1)) - 100
+    match = _PERCENT_INCREASE.search(text)
+    if match:
+        return float(match.group(1))
     return None
 
 

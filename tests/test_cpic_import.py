@@ -54,6 +54,12 @@ def test_classifier_reads_action_strength_and_dose() -> None:
     assert classify(row("Select an alternative agent", dosing=False, alternative=True)).action == "use-alternative"
     verdict = classify(row("No recommendation", classification="No recommendation", dosing=False))
     assert (verdict.action, verdict.strength) == ("consider", "no-recommendation")
+    # readings that once went wrong: a negated avoid, a dose cap, a doubling, a share of the lowest dose
+    assert classify(row("There is no need to avoid prescribing this drug", dosing=False)).action == "standard-dose"
+    assert classify(row("Prescribe <=20 mg as a starting dose; increased risk of myopathy")).action == "reduce-dose"
+    doubled = classify(row("Increase starting daily dose by 100%. Monitor for efficacy"))
+    assert (doubled.action, doubled.dose_change_percent) == ("increase-dose", 100)
+    assert classify(row("Start with 25-50% of the lowest recommended starting dose")).dose_change_percent == -50
 
 
 def test_import_builds_a_pack_that_generates_and_reports_changes(tmp_path: Path) -> None:

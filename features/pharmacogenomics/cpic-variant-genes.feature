@@ -1,6 +1,6 @@
-Feature: ABCG2, G6PD, RYR1, CACNA1S, MT-RNR1 and VKORC1 results read from the laboratory's variants
+Feature: ABCG2, G6PD, RYR1, CACNA1S, MT-RNR1, VKORC1 and CFTR results read from the laboratory's variants
   The laboratory's result for these genes names variants or haplotypes rather than star alleles
-  (rs2231142 variant (T), A- 202A_376G, c.7300G>A, m.1555A>G). Each one gets its CPIC function
+  (rs2231142 variant (T), A- 202A_376G, c.7300G>A, m.1555A>G, G551D). Each one gets its CPIC function
   from knowledge/pgx/allele-functions.csv, the pair of functions gives CPIC's phenotype (lookup)
   words from knowledge/pgx/function-pair-phenotypes.csv, and the recommendation tables are
   looked up by those words, as for a lab-called phenotype.
@@ -102,6 +102,23 @@ Feature: ABCG2, G6PD, RYR1, CACNA1S, MT-RNR1 and VKORC1 results read from the la
       | rs9923231 reference (C)/rs9923231 reference (C) | -1639 GG  |
       | rs9923231 reference (C)/rs9923231 variant (T)   | -1639 AG  |
       | rs9923231 variant (T)/rs9923231 variant (T)     | -1639 AA  |
+
+  Scenario Outline: CFTR <diplotype> is "<phenotype>"; ivacaftor
+    Given a patient "cftr-outline"
+    And the patient's CFTR diplotype is "<diplotype>"
+    And the patient has "ivacaftor" planned for "cystic fibrosis"
+    When the care plan is generated
+    Then the assessment "phenotype" for "CFTR" is "<phenotype>"
+    And the plan recommends "<action>" for "ivacaftor"
+    And the rule "pgx.phenotype-from-function-pair" fired
+
+    Examples:
+      | diplotype           | phenotype                               | action   |
+      | G551D/F508del       | ivacaftor responsive in CF patients     | consider |
+      | Reference/R117H     | ivacaftor responsive in CF patients     | consider |
+      | 3849+10kbC->T/G551D | ivacaftor responsive in CF patients     | consider |
+      | F508del/F508del     | ivacaftor non-responsive in CF patients | avoid    |
+      | Reference/F508del   | ivacaftor non-responsive in CF patients | avoid    |
 
   Scenario: A male has one G6PD allele: an A- result alone decides rasburicase
     Given a patient "g6pd-male"

@@ -18,14 +18,14 @@ Feature: Simvastatin, atorvastatin and rosuvastatin guided by SLCO1B1 and ABCG2 
       | simvastatin  | *1/*5     | Decreased Function  | use-alternative | strong   |
       | simvastatin  | *5/*5     | Poor Function       | use-alternative | strong   |
       | atorvastatin | *1/*5     | Decreased Function  | reduce-dose     | moderate |
-      | atorvastatin | *5/*5     | Poor Function       | consider        | moderate |
+      | atorvastatin | *5/*5     | Poor Function       | reduce-dose     | moderate |
 
   Scenario: Atorvastatin in SLCO1B1 poor function names rosuvastatin
     Given a patient "atorvastatin-pf"
     And the patient's SLCO1B1 diplotype is "*5/*5"
     And the patient has "atorvastatin" planned for "hyperlipidaemia"
     When the care plan is generated
-    Then the plan recommends "consider" for "atorvastatin" with alternatives "rosuvastatin"
+    Then the plan recommends "reduce-dose" for "atorvastatin" with alternatives "rosuvastatin"
     And the recommendation "pgx.atorvastatin" mentions "20 mg/day or less"
 
   Scenario: A statin alternative that is itself flagged for the patient is not suggested
