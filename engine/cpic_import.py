@@ -24,9 +24,9 @@ TWO_GENES = "knowledge/pgx/recommendations-two-genes.csv"
 DRUG_GENES = "knowledge/pgx/drug-genes.csv"
 DRUG_ALLELES = "knowledge/pgx/drug-alleles.csv"
 ONE_HEADER = ["drug", "population", "gene", "result", "action", "strength", "dose_change_percent",
-              "alternatives", "text"]
+              "alternatives", "guideline", "text"]
 TWO_HEADER = ["drug", "population", "gene1", "result1", "gene2", "result2", "action", "strength",
-              "dose_change_percent", "alternatives", "text"]
+              "dose_change_percent", "alternatives", "guideline", "text"]
 
 RowKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
@@ -95,7 +95,8 @@ def _tables(rows: list[CpicRow], report: ImportReport) -> dict[str, list[list[st
             continue
         verdict = classify(row)
         dose = "" if verdict.dose_change_percent is None else f"{verdict.dose_change_percent:g}"
-        tail = [verdict.action, verdict.strength or "", dose, "", main_text(row.recommendation)]
+        guideline = row.guideline.removeprefix("Annotation of ") or "CPIC guideline"
+        tail = [verdict.action, verdict.strength or "", dose, "", guideline, main_text(row.recommendation)]
         flat = [part for pair in row.lookup for part in pair]
         (one if len(row.lookup) == 1 else two).append([row.drug, row.population, *flat, *tail])
         report.written += 1

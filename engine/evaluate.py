@@ -170,6 +170,6 @@ def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
             data["id"] = f"{rule.id}/{data['drug']}" if bound_drug else rule.id
         data["title"] = rule.title
         data["strength"] = data.get("strength") or rule.evidence.strength
-        data["evidence"] = {"source": rule.evidence.source, "citation": rule.evidence.citation,
-                            "url": rule.evidence.url}
+        data["evidence"] = {"source": rule.evidence.source, "citation": data.pop("citation", None) or
+                            rule.evidence.citation, "url": rule.evidence.url}
     return Output(kind, data)

@@ -46,6 +46,7 @@ class RecommendSpec(Spec):
     text: str = Field(min_length=1, description="clinician wording; {alias.field} and {row.column} are filled in")
     patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
     strength: Strength | None = Field(default=None, description="overrides evidence.strength")
+    citation: str | None = Field(default=None, description="overrides evidence.citation (e.g. per table row)")
 
     @field_validator("id", mode="before")
     @classmethod
