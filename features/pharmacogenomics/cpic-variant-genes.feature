@@ -137,3 +137,22 @@ Feature: ABCG2, G6PD, RYR1, CACNA1S, MT-RNR1, VKORC1 and CFTR results read from 
     Then the plan has no assessment "phenotype"
     And the plan has a warning mentioning "could not be translated"
     And the plan has a data gap mentioning "CYP2C19 result"
+
+  Scenario Outline: Warfarin genes as laboratories write them: CYP4F2 <cyp4f2>, VKORC1 <vkorc1>
+    Given a patient "warfarin-genes"
+    And the patient has these genotypes:
+      | gene   | diplotype |
+      | CYP4F2 | <cyp4f2>  |
+      | VKORC1 | <vkorc1>  |
+    And the patient takes "warfarin"
+    When the care plan is generated
+    Then the assessment "phenotype" for "CYP4F2" is "<cyp4f2_result>"
+    And the assessment "phenotype" for "VKORC1" is "<vkorc1_result>"
+    And the plan recommends "consider" for "warfarin"
+    And the plan has no warnings
+
+    Examples:
+      | cyp4f2 | vkorc1        | cyp4f2_result  | vkorc1_result |
+      | *1/*1  | -1639G/-1639G | *3 non-carrier | -1639 GG      |
+      | *1/*3  | -1639G/-1639A | *3 carrier     | -1639 AG      |
+      | *3/*3  | -1639A/-1639A | *3 carrier     | -1639 AA      |
