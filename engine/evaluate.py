@@ -20,6 +20,7 @@ from engine.runtime import Activation, EngineError, Runtime, Session
 from engine.trace import Evaluation, Firing, Output
 
 DEFAULT_FIRING_BUDGET = 5000
+ProbeHit = tuple[str, tuple[str, ...]]
 _TEXT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -37,20 +38,20 @@ class Evaluator:
         result = Evaluation()
         for fact in sorted(facts, key=lambda f: f.fid):
             result.facts.setdefault(fact.fid, fact)
-        present: set[str] = set()
-        self._keys: set[tuple[str, tuple[str, ...]]] = set()
+        # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
+        present: set[ProbeHit] = set()
         with self.runtime.session() as session:
             for level in range(self.compiled.strata):
                 rulesets = [r for r in self.compiled.rulesets if r.stratum == level]
                 markers = [Fact.make(ABSENT_TYPE, {"probe": pid}, origin="absent")
-                           for pid in self.compiled.absent_by_stratum.get(level, ()) if pid not in present]
+                           for pid in self.compiled.absent_by_stratum.get(level, ()) if (pid, ()) not in present]
                 for marker in markers:
                     result.facts[marker.fid] = marker
                 self._run_stratum(session, rulesets, list(result.facts.values()), result, present)
         return result
 
     def _run_stratum(self, session: Session, rulesets: list[CompiledRuleset], known: list[Fact],
-                     result: Evaluation, present: set[str]) -> None:
+                     result: Evaluation, present: set[ProbeHit]) -> None:
         pending: dict[str, list[Fact]] = defaultdict(list)
         for ruleset in rulesets:
             pending[ruleset.name] = sorted((f for f in known if f.type in ruleset.consumes), key=lambda f: f.fid)
@@ -72,15 +73,12 @@ class Evaluator:
                                 pending[target.name].append(fact)
 
     def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
-              present: set[str]) -> list[Fact]:
+              present: set[ProbeHit]) -> list[Fact]:
         handler = ruleset.handlers.get(activation.rule_name)
         if handler is None:
             raise EngineError(f"unknown action {activation.rule_name} in {ruleset.name}")
-        if handler.kind == "probe":
-            present.add(handler.target)
-            return []
-        if handler.kind == "keyed-probe":
-            self._keys.add((handler.target, tuple(activation.bindings.get(f"a_{a}", "") for a in handler.key_aliases)))
+        if handler.kind in ("probe", "keyed-probe"):
+            present.add((handler.target, tuple(activation.bindings.get(f"a_{a}", "") for a in handler.key_aliases)))
             return []
         if handler.kind != "rule":
             return []
@@ -96,7 +94,7 @@ class Evaluator:
             bound[alias] = fact
         for negation in self.compiled.keyed_negations.get(rule.id, ()):
             key = tuple(bound[a].fid for a in negation.key_aliases)
-            if negation.variant == handler.variant and (negation.probe, key) in self._keys:
+            if negation.variant == handler.variant and (negation.probe, key) in present:
                 return []  # a 'none' pattern matched these facts in an earlier stratum
         new_facts: list[Fact] = []
         produced: list[str] = []
