@@ -110,7 +110,7 @@ def generate(
     for warning in result.plan.warnings:
         if warning.severity == "urgent":
             typer.echo(f"URGENT: {warning.text}", err=True)
-    raise typer.Exit(1 if result.plan.has_urgent_warning else 0)
+    raise typer.Exit(result.plan.exit_code)
 
 
 @app.command()

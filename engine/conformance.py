@@ -18,7 +18,6 @@ from pathlib import Path
 from engine.cpic import CpicRow, classify, read_recommendations
 from engine.facts import Fact
 from engine.generator import Generator
-from engine.normalise import normalise
 from engine.patient import Patient
 
 
@@ -41,7 +40,7 @@ def _score(text: str) -> tuple[float | None, bool]:
 
 def check_diplotype(generator: Generator, gene: str, diplotype: str, phenotype: str, score_text: str) -> Outcome:
     patient = Patient.model_validate({"id": "conformance", "genotypes": [{"gene": gene, "diplotype": diplotype}]})
-    evaluation = generator.evaluator.evaluate(normalise(patient))
+    evaluation = generator.evaluator.evaluate(generator.facts(patient))
     found: list[Fact] = [f for f in evaluation.facts.values() if f.type == "phenotype" and f.values.get("gene") == gene]
     values = sorted({str(f.values["value"]) for f in found})
     if values != [phenotype]:

@@ -155,7 +155,7 @@ def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
     for key in ("text", "patient_text", "target", "reason"):
         if key in data:
             data[key] = _fill_text(data[key], bound)
-    for key in ("drug", "value", "gene", "dose_change_percent"):
+    for key in ("drug", "drug_class", "value", "gene", "dose_change_percent"):
         if key in data and data[key] is not None:
             data[key] = _resolve(data[key], bound)
     if "details" in data:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from engine.compiler import compile_pack
 from engine.evaluate import Evaluator
+from engine.facts import Fact
 from engine.normalise import normalise
 from engine.pack import Pack
 from engine.pack_cache import load_compiled
@@ -41,14 +42,19 @@ class Generator:
         else:
             self.pack, self.compiled = load_compiled(pack_root or default_pack_root())
         self.evaluator = Evaluator(self.compiled, self.pack.schema)
-        self.builder = PlanBuilder(self.compiled, self.pack.schema, self.pack.meta.data_versions)
+        self.builder = PlanBuilder(self.compiled, self.pack.schema, self.pack.meta.data_versions,
+                                   self.pack.drug_classes)
 
     @classmethod
     def from_pack(cls, pack: Pack) -> Generator:
         return cls(pack=pack)
 
+    def facts(self, patient: Patient) -> list[Fact]:
+        """The patient's engine facts, with the pack's knowledge (medicine classes) applied."""
+        return normalise(patient, self.pack.drug_classes)
+
     def run(self, patient: Patient, at: str | None = None) -> Result:
-        evaluation = self.evaluator.evaluate(normalise(patient))
+        evaluation = self.evaluator.evaluate(self.facts(patient))
         plan = self.builder.build(patient.id, at or generated_at(), evaluation)
         return Result(plan, evaluation)
 

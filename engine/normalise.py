@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from engine.ascvd import PceInputs, describe_missing, ten_year_risk
+from engine.drug_classes import DrugClasses
 from engine.facts import Fact, Scalar
 from engine.patient import CodedCondition, Patient
 
@@ -49,8 +51,42 @@ def allele_copies(allele: str) -> tuple[str, int, bool]:
         return match.group("name"), 2, True
     return match.group("name"), int(copies), match.group("at_least") is not None
 
-def normalise(patient: Patient) -> list[Fact]:
-    """All facts of a patient, de-duplicated and in a canonical order (by fact id)."""
+# Conditions the Pooled Cohort Equations count as diabetes; an HbA1c of 6.5% or more also does
+# (ADA Standards of Care, diagnostic criterion).
+_DIABETES = frozenset({"diabetes", "type 1 diabetes", "type 2 diabetes", "diabetes mellitus",
+                       "type 1 diabetes mellitus", "type 2 diabetes mellitus"})
+
+
+def _ascvd_risk(patient: Patient, classes: DrugClasses) -> Fact:
+    """The 10-year ASCVD risk, or why it cannot be computed (missing inputs, outside 40-79 years).
+
+    Treated hypertension means an active medicine the pack classes as lowering blood pressure.
+    """
+    names = {_lower(c.display if isinstance(c, CodedCondition) else c) for c in patient.conditions}
+    hba1c = patient.labs.hba1c_percent
+    readings = patient.vitals.blood_pressure
+    smoking = patient.lifestyle.smoking
+    result = ten_year_risk(PceInputs(
+        age=patient.demographics.age, sex=patient.demographics.sex, race=patient.demographics.race,
+        total_cholesterol_mg_dl=patient.labs.total_cholesterol_mg_dl, hdl_mg_dl=patient.labs.hdl_mg_dl,
+        systolic=math.fsum(r.systolic for r in readings) / len(readings) if readings else None,
+        treated_for_hypertension=classes.any_lowers_bp(
+            _lower(m.name) or "" for m in patient.medications if m.status == "active"),
+        diabetes=bool(names & _DIABETES) or (hba1c is not None and hba1c >= 6.5),
+        smoker=None if smoking is None else smoking == "current",
+    ))
+    if result.percent is not None:
+        return Fact.make("ascvd_risk", {"value": result.percent, "equation": result.equation})
+    lipids = {"total_cholesterol_mg_dl", "hdl_mg_dl"} & set(result.missing)
+    return Fact.make("ascvd_risk", {"missing": describe_missing(result), "lipids_missing": bool(lipids)})
+
+
+def normalise(patient: Patient, drug_classes: DrugClasses | None = None) -> list[Fact]:
+    """All facts of a patient, de-duplicated and in a canonical order (by fact id).
+
+    ``drug_classes`` is the pack's medicine table: it gives each medication its class.
+    """
+    classes = drug_classes or DrugClasses()
     facts: list[Fact] = []
     demo, vitals = patient.demographics, patient.vitals
     bmi: float | None = None
@@ -69,6 +105,15 @@ def normalise(patient: Patient) -> list[Fact]:
             "diastolic": _round(math.fsum(r.diastolic for r in readings) / len(readings)),
             "readings": len(readings), "settings": settings,
         }))
+        # ACC/AHA 2017 section 4.2 compares office with out-of-office (home, ambulatory) means
+        for setting in sorted({r.setting for r in readings}):
+            group = [r for r in readings if r.setting == setting]
+            facts.append(Fact.make("blood_pressure_setting", {
+                "setting": setting, "readings": len(group),
+                "systolic": _round(math.fsum(r.systolic for r in group) / len(group)),
+                "diastolic": _round(math.fsum(r.diastolic for r in group) / len(group)),
+            }))
+    facts.append(_ascvd_risk(patient, classes))
     for condition in patient.conditions:
         if isinstance(condition, CodedCondition):
             facts.append(Fact.make("condition", {
@@ -76,13 +121,17 @@ def normalise(patient: Patient) -> list[Fact]:
         else:
             facts.append(Fact.make("condition", {"name": _lower(condition)}))
     for substance in patient.allergies:
-        facts.append(Fact.make("allergy", {"substance": _lower(substance)}))
+        drug_class = classes.classify(substance)
+        facts.append(Fact.make("allergy", {
+            "substance": _lower(substance), "drug_class": drug_class,
+            "names_class": drug_class is not None and classes.class_of(_lower(substance)) is None}))
     for name, value in patient.labs.model_dump(exclude_none=True).items():
         facts.append(Fact.make("lab", {"name": name, "value": _round(float(value), 2)}))
     for med in patient.medications:
         facts.append(Fact.make("medication", {
             "name": _lower(med.name), "status": med.status, "indication": med.indication,
-            "dose_mg": med.dose_mg, "months_on_drug": med.months_on_drug}))
+            "dose_mg": med.dose_mg, "months_on_drug": med.months_on_drug,
+            "drug_class": classes.class_of(_lower(med.name))}))
     for gt in patient.genotypes:
         facts.append(Fact.make("genotype", {
             "gene": gt.gene, "diplotype": gt.diplotype, "allele": gt.allele, "result": gt.result,
@@ -103,16 +152,43 @@ def normalise(patient: Patient) -> list[Fact]:
     if stress:
         facts.append(Fact.make("stress", stress))
     for cancer in patient.cancer:
+        # canonical words (docs/oncology.md): "Breast cancer" -> "breast", "NSCLC" -> "non-small cell lung"
+        site = re.sub(r"\s+", " ", cancer.type.strip().lower()).removesuffix(" cancer")
+        site = {"nsclc": "non-small cell lung", "non-small-cell lung": "non-small cell lung",
+                "non small cell lung": "non-small cell lung", "crc": "colorectal"}.get(site, site)
+        # the stage group's number (0-4) from the validated AJCC stage's Roman numeral: "IIIB" -> 3
+        numeral = re.match(r"0|IV|I{1,3}", cancer.stage) if cancer.stage else None
+        stage_group = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4}[numeral.group()] if numeral else None
         fields: dict[str, Scalar | None] = dict(cancer.model_dump(exclude_none=True, exclude={"somatic_variants"}))
-        fields["type"] = _lower(cancer.type)
+        fields.update({"type": site, "stage_group": stage_group})
+        for measure in ("tumour_size_mm", "pd_l1_tps_percent"):  # plain decimals: durable cannot parse 1e-05
+            value = fields.get(measure)
+            if isinstance(value, float):
+                fields[measure] = _round(value)
         facts.append(Fact.make("cancer", fields))
         for variant in cancer.somatic_variants:
+            written = re.sub(r"\s+", " ", variant.variant.strip()).removeprefix("p.")
+            # protein changes upper-case (L858R, V600E, G12C); described alterations lower-case (exon 19 deletion)
+            if re.fullmatch(r"[A-Za-z]\d+[A-Za-z*]", written):
+                written = written.upper()
+            elif re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", written):
+                written = written.lower()
+                written = {"rearrangement": "fusion", "ex19del": "exon 19 deletion", "exon 19 del": "exon 19 deletion",
+                           "ex20ins": "exon 20 insertion", "exon 14 skipping mutation": "exon 14 skipping",
+                           "metex14": "exon 14 skipping"}.get(written, written)
             facts.append(Fact.make("somatic_variant", {
-                "gene": variant.gene, "variant": variant.variant, "cancer_type": _lower(cancer.type)}))
+                "gene": variant.gene.strip().upper(), "variant": written, "cancer_type": site,
+                "cancer_stage_group": stage_group}))
+    seen_entries: dict[tuple[str, str, int | None], int] = {}
     for entry in patient.family_history:
+        relative, condition = (re.sub(r"\s+", " ", text.strip().lower()) for text in (entry.relative, entry.condition))
+        # identical entries are different people (two maternal aunts with breast cancer): number the
+        # repeats (2, 3, ...) so the facts stay distinct; order-independent, since the entries are equal
+        key = (relative, condition, entry.age_at_diagnosis)
+        seen_entries[key] = seen_entries.get(key, 0) + 1
         facts.append(Fact.make("family_history", {
-            "relative": _lower(entry.relative), "condition": _lower(entry.condition),
-            "age_at_diagnosis": entry.age_at_diagnosis}))
+            "relative": relative, "condition": condition, "age_at_diagnosis": entry.age_at_diagnosis,
+            "instance": seen_entries[key] if seen_entries[key] > 1 else None}))
     prefs = patient.preferences
     facts.append(Fact.make("preference", {"prefers_non_pharmacologic": prefs.prefers_non_pharmacologic}))
     for item in prefs.declines:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.diagnostics import Diagnostic, DiagnosticError, Location
+from engine.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
+from engine.drug_classes import DRUG_CLASSES_FILE, DrugClasses, load_drug_classes
 from engine.facts import INPUT_TYPES, FactSchema, FactType, FieldKind
 from engine.rule import Rule, RuleSource
 from engine.rulefile import load_rule_file
@@ -48,6 +49,7 @@ class Pack:
     sources: list[RuleSource]
     digest: str
     warnings: list[Diagnostic] = field(default_factory=list)
+    drug_classes: DrugClasses = field(default_factory=DrugClasses)
 
     @property
     def rules(self) -> list[Rule]:
@@ -82,34 +84,46 @@ def _load_meta(root: Path, diagnostics: list[Diagnostic]) -> PackMeta:
     return PackMeta(name="unnamed", version="0.0.0")
 
 
+def _fact_type_files(root: Path) -> list[Path]:
+    """``knowledge/fact-types.yaml`` and each domain's ``knowledge/<domain>/fact-types.yaml``."""
+    knowledge = root / "knowledge"
+    files = [knowledge / "fact-types.yaml"] + sorted(knowledge.glob("*/fact-types.yaml"))
+    return [path for path in files if path.is_file()]
+
+
 def _load_schema(root: Path, diagnostics: list[Diagnostic]) -> FactSchema:
     types = dict(INPUT_TYPES)
-    path = root / "knowledge" / "fact-types.yaml"
-    if not path.exists():
-        return FactSchema(types)
-    try:
-        doc = load_file(path, "knowledge/fact-types.yaml")
-    except DiagnosticError as exc:
-        diagnostics.extend(exc.diagnostics)
-        return FactSchema(types)
-    for name, body in (doc.data or {}).items():
-        if name in types or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            diagnostics.append(Diagnostic(doc.locate([name], key=True), "schema.bad-fact-type",
-                                          f"'{name}' is an input type or not a lower_snake_case name"))
-            continue
+    declared: dict[str, Location] = {}
+    for path in _fact_type_files(root):
+        display = path.relative_to(root).as_posix()
         try:
-            spec = DerivedTypeSpec.model_validate(body)
-        except ValidationError as exc:
-            diagnostics.extend(diagnostics_from(exc, doc, DerivedTypeSpec, prefix=(name,)))
+            doc = load_file(path, display)
+        except DiagnosticError as exc:
+            diagnostics.extend(exc.diagnostics)
             continue
-        fields: dict[str, FieldKind] = {}
-        for field_name, kind in spec.fields.items():
-            if kind not in _VALUE_KINDS:
-                diagnostics.append(Diagnostic(doc.locate([name, "fields", field_name]), "schema.bad-value",
-                                              f"field kind must be one of {', '.join(_VALUE_KINDS)}"))
+        for name, body in (doc.data or {}).items():
+            if name in declared:
+                diagnostics.append(Diagnostic(doc.locate([name], key=True), "schema.duplicate-fact-type",
+                                              f"fact type '{name}' is also declared at {declared[name]}"))
                 continue
-            fields[field_name] = _VALUE_KINDS[kind]
-        types[name] = FactType(name, fields, spec.label, True, spec.description)
+            if name in types or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+                diagnostics.append(Diagnostic(doc.locate([name], key=True), "schema.bad-fact-type",
+                                              f"'{name}' is an input type or not a lower_snake_case name"))
+                continue
+            try:
+                spec = DerivedTypeSpec.model_validate(body)
+            except ValidationError as exc:
+                diagnostics.extend(diagnostics_from(exc, doc, DerivedTypeSpec, prefix=(name,)))
+                continue
+            fields: dict[str, FieldKind] = {}
+            for field_name, kind in spec.fields.items():
+                if kind not in _VALUE_KINDS:
+                    diagnostics.append(Diagnostic(doc.locate([name, "fields", field_name]), "schema.bad-value",
+                                                  f"field kind must be one of {', '.join(_VALUE_KINDS)}"))
+                    continue
+                fields[field_name] = _VALUE_KINDS[kind]
+            declared[name] = doc.locate([name], key=True)
+            types[name] = FactType(name, fields, spec.label, True, spec.description)
     return FactSchema(types)
 
 
@@ -136,10 +150,32 @@ def load_pack(root: Path) -> Pack:
             continue
         seen[source.spec.id] = source.doc.locate(["id"])
         sources.append(source)
+    drug_classes = load_drug_classes(root, diagnostics)
+    _check_drug_classes(sources, drug_classes, diagnostics)
     _check_required_templates(root, diagnostics)
     if any(d.severity.value == "error" for d in diagnostics):
         raise DiagnosticError(diagnostics)
-    return Pack(root, meta, schema, sources, pack_digest(root), diagnostics)
+    return Pack(root, meta, schema, sources, pack_digest(root), diagnostics, drug_classes)
+
+
+def _check_drug_classes(sources: list[RuleSource], known: DrugClasses, diagnostics: list[Diagnostic]) -> None:
+    """A ``drug_class`` a rule names must be a class of the pack's table, or it would silently match nothing."""
+    classes = known.classes()
+    for source in sources:
+        reported: set[str] = set()
+        for rule in source.rules:
+            for index, action in enumerate(rule.actions):
+                for kind in ("recommend", "suppress"):
+                    spec = getattr(action, kind)
+                    name = getattr(spec, "drug_class", None) if spec is not None else None
+                    if not isinstance(name, str) or name in classes or name in reported:
+                        continue
+                    reported.add(name)
+                    diagnostics.append(Diagnostic(
+                        source.doc.locate(["then", index, kind, "drug_class"]), "ref.unknown-drug-class",
+                        f"'{name}' is not a class in {DRUG_CLASSES_FILE}", rule_id=source.spec.id,
+                        hint=did_you_mean(name, sorted(classes))
+                        or f"add the class's medicines to {DRUG_CLASSES_FILE}"))
 
 
 def _check_required_templates(root: Path, diagnostics: list[Diagnostic]) -> None:

@@ -139,15 +139,36 @@ class SomaticVariant(StrictModel):
 
 
 class Cancer(StrictModel):
-    type: str
-    stage: str | None = None
-    er: Result | None = None
-    pr: Result | None = None
-    her2: Result | None = None
-    nodes_positive: measured(0, 100, "nodes", integer=True) | None = None  # type: ignore[valid-type]
+    """One cancer diagnosis. Vocabulary, units and what the rules read from it: docs/oncology.md."""
+
+    type: str = Field(min_length=1, description=(
+        'primary site, e.g. "breast", "non-small cell lung", "colon", "rectal", "colorectal"; '
+        'the normaliser lower-cases it, drops a trailing "cancer" and maps "nsclc" and "crc"'))
+    stage: Literal[
+        "0", "I", "IA", "IA1", "IA2", "IA3", "IB", "IB1", "IB2", "IB3", "IC", "II", "IIA", "IIA1", "IIA2", "IIB",
+        "IIC", "III", "IIIA", "IIIB", "IIIC", "IIIC1", "IIIC2", "IV", "IVA", "IVB", "IVC",
+    ] | None = Field(default=None, description="AJCC stage group (write 0 as '0': it is text)")
+    er: Result | None = Field(default=None, description="oestrogen receptor status")
+    pr: Result | None = Field(default=None, description="progesterone receptor status")
+    her2: Result | None = Field(default=None, description="HER2 status (ASCO/CAP: IHC 3+ or ISH-amplified is positive)")
+    nodes_positive: measured(0, 100, "nodes", integer=True) | None = Field(  # type: ignore[valid-type]
+        default=None, description="number of involved regional lymph nodes (0 = node-negative)")
+    tumour_size_mm: measured(0, 500, "mm") | None = Field(  # type: ignore[valid-type]
+        default=None, description="largest dimension of the invasive tumour (pathological where known)")
     menopausal_status: Literal["pre", "peri", "post"] | None = None
     oncotype_dx_recurrence_score: measured(0, 100, "points", integer=True) | None = None  # type: ignore[valid-type]
-    somatic_variants: list[SomaticVariant] = Field(default_factory=list)
+    pd_l1_tps_percent: measured(0, 100, "%") | None = Field(  # type: ignore[valid-type]
+        default=None, description="PD-L1 tumour proportion score by immunohistochemistry (percent of tumour cells)")
+    msi_status: Literal["high", "low", "stable"] | None = Field(
+        default=None, description="microsatellite instability: high (MSI-H), low (MSI-L) or stable (MSS)")
+    mmr_status: Literal["deficient", "proficient"] | None = Field(
+        default=None, description="mismatch-repair protein status by immunohistochemistry (dMMR or pMMR)")
+    biomarker_testing: Literal["complete", "pending", "not done"] | None = Field(
+        default=None, description=(
+            "state of the tumour's predictive biomarker testing (for NSCLC: EGFR, ALK, ROS1, BRAF, KRAS, MET, RET, "
+            "NTRK, HER2 and PD-L1); 'complete' means every result is in somatic_variants and the fields above"))
+    somatic_variants: list[SomaticVariant] = Field(
+        default_factory=list, description='tumour (not germline) alterations, e.g. {gene: EGFR, variant: L858R}')
 
 
 class FamilyHistoryEntry(StrictModel):

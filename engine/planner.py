@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from engine.compiler import CompiledPack
+from engine.drug_classes import DrugClasses
 from engine.facts import FactSchema
 from engine.plan import (
     Assessment,
@@ -26,6 +27,7 @@ from engine.plan import (
     Suppressed,
     Warning,
 )
+from engine.preferences import Offer, Preferences
 from engine.rulemodel import ACTIONS, CATEGORIES
 from engine.trace import Evaluation, Firing
 
@@ -34,10 +36,12 @@ _POSITIVE = {"start", "continue", "standard-dose", "consider", "increase-dose", 
 
 
 class PlanBuilder:
-    def __init__(self, compiled: CompiledPack, schema: FactSchema, data_versions: dict[str, str] | None = None) -> None:
+    def __init__(self, compiled: CompiledPack, schema: FactSchema, data_versions: dict[str, str] | None = None,
+                 drug_classes: DrugClasses | None = None) -> None:
         self.compiled = compiled
         self.schema = schema
         self.data_versions = dict(data_versions or {})
+        self.drug_classes = drug_classes or DrugClasses()
 
     def describe(self, fid: str, evaluation: Evaluation) -> str:
         fact = evaluation.facts[fid]
@@ -62,12 +66,17 @@ class PlanBuilder:
         for firing in sorted(evaluation.firings, key=lambda f: (f.rule_id, f.matched)):
             for output in firing.outputs:
                 outputs[output.kind].append((firing, output.data))
-        recommendations = self._recommendations(outputs["recommend"], evaluation)
+        offers: dict[str, Offer] = {}
+        recommendations = self._recommendations(outputs["recommend"], evaluation, offers)
         suppressed = self._suppress(recommendations, outputs["suppress"])
-        plan.recommendations = sorted(
-            (r for r in recommendations.values() if r.id not in {s.id for s in suppressed}),
-            key=lambda r: (CATEGORIES.index(r.category), ACTIONS.index(r.action), r.drug or "", r.id))
+        removed = {s.id for s in suppressed}
+        kept = [r for r in recommendations.values() if r.id not in removed]
+        preferences = Preferences.of(evaluation)
+        suppressed += preferences.apply(kept, offers, self.drug_classes.by_drug)
+        plan.recommendations = sorted(kept, key=lambda r: (
+            preferences.order_key(r), CATEGORIES.index(r.category), ACTIONS.index(r.action), r.drug or "", r.id))
         plan.suppressed = sorted(suppressed, key=lambda s: (s.id, s.by))
+        plan.preferences = preferences.stated()
         plan.assessments = self._assessments(outputs["assess"], evaluation)
         plan.goals = sorted({g["text"]: Goal(text=g["text"], target=g.get("target"), due=g.get("due"),
                                              patient_text=g.get("patient_text"), rule=f.rule_id)
@@ -84,8 +93,8 @@ class PlanBuilder:
                                key=lambda w: (w.severity != "urgent", w.text))
         return plan
 
-    def _recommendations(self, items: list[tuple[Firing, dict[str, Any]]],
-                         evaluation: Evaluation) -> dict[str, Recommendation]:
+    def _recommendations(self, items: list[tuple[Firing, dict[str, Any]]], evaluation: Evaluation,
+                         offers: dict[str, Offer]) -> dict[str, Recommendation]:
         found: dict[str, Recommendation] = {}
         for firing, data in items:
             chain = self.because(firing, evaluation)
@@ -96,11 +105,12 @@ class PlanBuilder:
                 continue
             found[data["id"]] = Recommendation(
                 id=data["id"], title=data["title"], category=data["category"], action=data["action"],
-                drug=data.get("drug"),
+                drug=data.get("drug"), drug_class=data.get("drug_class"),
                 alternatives=sorted(set(data.get("alternatives") or [])),
                 dose_change_percent=data.get("dose_change_percent"), text=data["text"],
                 patient_text=data.get("patient_text"), strength=data.get("strength"),
                 evidence=EvidenceRef(**data["evidence"]), because=chain)
+            offers[data["id"]] = Offer(tuple(data.get("treatments") or ()), tuple(data.get("if_declined") or ()))
         return found
 
     def _suppress(self, recs: dict[str, Recommendation],
@@ -108,12 +118,17 @@ class PlanBuilder:
         out: dict[tuple[str, str], Suppressed] = {}
         for firing, data in explicit:
             for rec in recs.values():
-                hit = (data.get("recommendation") == rec.id
-                       or (data.get("drug") is not None and data["drug"] == rec.drug
-                           and (not data.get("actions") or rec.action in data["actions"]))
-                       or (data.get("category") is not None and data["category"] == rec.category
-                           and data.get("drug") is None))
-                if hit and rec.id != firing.rule_id:
+                if rec.id != firing.rule_id and self._targets(data, rec):
+                    out[(rec.id, firing.rule_id)] = Suppressed(id=rec.id, by=firing.rule_id, reason=data["reason"])
+                if data.get("drug") is None and data.get("drug_class") is None:
+                    continue
+                removed = [a for a in rec.alternatives if self._names_drug(data, a)]
+                for alt in removed:
+                    rec.alternatives.remove(alt)
+                    out[(f"{rec.id}/alternative:{alt}", firing.rule_id)] = Suppressed(
+                        id=f"{rec.id}/alternative:{alt}", by=firing.rule_id, reason=data["reason"])
+                if removed and not rec.alternatives and rec.drug is None and rec.drug_class is None:
+                    # every medicine it offered is ruled out: nothing is left to recommend
                     out[(rec.id, firing.rule_id)] = Suppressed(id=rec.id, by=firing.rule_id, reason=data["reason"])
         negative = {r.drug: r for r in sorted(recs.values(), key=lambda r: r.id)
                     if r.drug and r.action in _NEGATIVE}
@@ -131,6 +146,22 @@ class PlanBuilder:
                     id=f"{rec.id}/alternative:{alt}", by=negative[alt].id,
                     reason=f"{alt} is itself flagged ({negative[alt].action}) for this patient")
         return list(out.values())
+
+    def _names_drug(self, data: dict[str, Any], drug: str) -> bool:
+        return (data.get("drug") is not None and data["drug"] == drug) or (
+            data.get("drug_class") is not None and self.drug_classes.class_of(drug) == data["drug_class"])
+
+    def _targets(self, data: dict[str, Any], rec: Recommendation) -> bool:
+        """Whether a suppress action names this recommendation (by id, drug, drug class or category)."""
+        if data.get("recommendation") == rec.id:
+            return True
+        if data.get("drug") is not None and data["drug"] == rec.drug:
+            return not data.get("actions") or rec.action in data["actions"]
+        if data.get("drug_class") is not None:
+            in_class = rec.drug_class == data["drug_class"] or (
+                rec.drug is not None and self.drug_classes.class_of(rec.drug) == data["drug_class"])
+            return in_class and (not data.get("actions") or rec.action in data["actions"])
+        return data.get("category") is not None and data["category"] == rec.category and data.get("drug") is None
 
     def _assessments(self, items: list[tuple[Firing, dict[str, Any]]], evaluation: Evaluation) -> list[Assessment]:
         found: dict[tuple[str, str, str], Assessment] = {}

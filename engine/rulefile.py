@@ -160,6 +160,11 @@ def _table_rows(root: Path, data: dict[str, Any], doc: SourceDoc, rule_id: str,
     except DiagnosticError as exc:
         diagnostics.extend(exc.diagnostics)
         return None
+    for name in table.where:
+        if name not in table.columns:
+            diagnostics.append(Diagnostic(doc.locate(["table", "where", name], key=True), "table.unknown-column",
+                                          f"'where' names column '{name}', which is not declared", rule_id=rule_id,
+                                          hint=did_you_mean(name, table.columns)))
     keys: dict[str, int] = {}
     for row in rows:
         key = row.key(table.key)
@@ -167,7 +172,16 @@ def _table_rows(root: Path, data: dict[str, Any], doc: SourceDoc, rule_id: str,
             diagnostics.append(Diagnostic(row.location, "table.duplicate-row",
                                           f"row key '{key}' repeats row {keys[key]}", rule_id=rule_id))
         keys[key] = row.number
-    return rows
+    return [row for row in rows if _selected(row, table.where)]
+
+
+def _selected(row: TableRow, where: dict[str, Any]) -> bool:
+    """A row the table's ``where`` keeps: each named cell equals the value (or one of the list)."""
+    for name, wanted in where.items():
+        allowed = wanted if isinstance(wanted, list) else [wanted]
+        if row.cells.get(name) not in allowed:
+            return False
+    return True
 
 
 def _check_tests_shape(spec: RuleSpec, doc: SourceDoc, diagnostics: list[Diagnostic]) -> None:
@@ -286,7 +300,8 @@ def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases:
             if fact_type is None or not fact_type.derived:
                 hint = did_you_mean(type_name, [n for n, t in ctx.schema.types.items() if t.derived])
                 ctx.error(where, "ref.unknown-fact-type",
-                          f"'{type_name}' is not a derived fact type (declare it in knowledge/fact-types.yaml)",
+                          f"'{type_name}' is not a derived fact type (declare it in "
+                          "knowledge/fact-types.yaml or knowledge/<domain>/fact-types.yaml)",
                           hint, key=True)
                 continue
             for field, value in (values or {}).items():
@@ -306,6 +321,8 @@ def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases:
             _check_text(getattr(spec, text_field, None), at + (name, text_field), ctx, aliases)
         if name in ("recommend", "suppress") and spec.drug is not None:
             _check_value(spec.drug, FieldKind.TEXT, at + (name, "drug"), ctx, aliases)
+        if name == "suppress" and spec.drug_class is not None:
+            _check_value(spec.drug_class, FieldKind.TEXT, at + (name, "drug_class"), ctx, aliases)
         if name == "recommend" and spec.dose_change_percent is not None:
             _check_value(spec.dose_change_percent, FieldKind.NUMBER, at + (name, "dose_change_percent"), ctx, aliases)
         if name == "assess":

@@ -41,7 +41,14 @@ class RecommendSpec(Spec):
     category: Category
     action: Action
     drug: Any = Field(default=None, description="lower-case generic name (text, ref or column)")
+    drug_class: str | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                                   description="medicine class (knowledge/medications/drug-classes.csv)")
     alternatives: list[str] = Field(default_factory=list)
+    treatments: list[str] = Field(
+        default_factory=list,
+        description="what this proposes, in the words a patient's preferences.declines uses (e.g. chemotherapy)")
+    if_declined: list[str] = Field(default_factory=list,
+                                   description="the options to discuss when the patient declines it")
     dose_change_percent: Any = None
     text: str = Field(min_length=1, description="clinician wording; {alias.field} and {row.column} are filled in")
     patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
@@ -56,13 +63,18 @@ class RecommendSpec(Spec):
             return re.sub(r"[^a-z0-9.-]+", "-", value.lower()).strip("-")
         return value
 
-    @field_validator("alternatives", mode="before")
+    @field_validator("alternatives", "treatments", "if_declined", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        """A table cell lists alternatives separated by ';'."""
+        """A table cell lists alternatives (treatments, options) separated by ';'."""
         if isinstance(value, str):
             return [part.strip() for part in value.split(";") if part.strip()]
         return value
+
+    @field_validator("treatments")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return [item.strip().lower() for item in value]
 
 
 class GoalSpec(Spec):
@@ -85,14 +97,19 @@ class WarnSpec(Spec):
 class SuppressSpec(Spec):
     recommendation: str | None = Field(default=None, description="id of the recommendation to suppress")
     drug: Any = None
+    drug_class: Any = Field(
+        default=None,
+        description="a class from knowledge/medications/drug-classes.csv (text or ref): its medicines are removed "
+                    "everywhere, alternatives included")
     actions: list[Action] = Field(default_factory=list, description="which actions on the drug")
     category: Category | None = None
     reason: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _target(self) -> SuppressSpec:
-        if self.recommendation is None and self.drug is None and self.category is None:
-            raise ValueError("name a recommendation, a drug or a category to suppress")
+        if (self.recommendation is None and self.drug is None and self.category is None
+                and self.drug_class is None):
+            raise ValueError("name a recommendation, a drug, a drug class or a category to suppress")
         return self
 
 
@@ -162,6 +179,10 @@ class TableRef(Spec):
     key: list[str] = Field(min_length=1, description="columns whose values name a row")
     columns: dict[str, Literal["text", "number", "integer", "boolean"]] = Field(
         description="every column of the table and its type")
+    where: dict[str, str | int | float | bool | list[str | int | float | bool]] = Field(
+        default_factory=dict,
+        description="use only the rows whose cells equal these values (a list: any of them), "
+                    "so one table can serve several rules")
 
 
 class RuleSpec(Spec):

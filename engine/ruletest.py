@@ -13,7 +13,6 @@ from pydantic import ValidationError
 
 from engine.diagnostics import Diagnostic, Location
 from engine.generator import Generator
-from engine.normalise import normalise
 from engine.patient import Patient
 from engine.rule import RuleSource
 from engine.validation_errors import diagnostics_from
@@ -33,7 +32,7 @@ class RuleTestResult:
 
 
 def _fired(generator: Generator, source: RuleSource, patient: Patient, row: str | None) -> bool:
-    evaluation = generator.evaluator.evaluate(normalise(patient))
+    evaluation = generator.evaluator.evaluate(generator.facts(patient))
     wanted = f"{source.spec.id}[{row}]" if row is not None else None
     for firing in evaluation.firings:
         if wanted is not None and firing.rule_id == wanted:

@@ -43,10 +43,16 @@ def _patterns(ruleset: CompiledRuleset, generator: Generator) -> list[Pattern]:
             found.extend(rule.variants[handler.variant])
         elif handler.kind == "probe":
             found.append(generator.compiled.probes[handler.target].pattern)
+        elif handler.kind == "keyed-probe":  # "<rule id>#<variant>~none<n>": the variant plus the negated pattern
+            rule_id, _, rest = handler.target.rpartition("#")
+            variant, _, negation = rest.partition("~none")
+            rule = generator.compiled.rules[rule_id]
+            found.extend(rule.variants[int(variant)])
+            found.append(rule.negations[int(negation)])
     return found
 
 
-@pytest.mark.parametrize("index", range(8))
+@pytest.mark.parametrize("index", range(32))
 def test_a_fact_matching_each_pattern_can_be_asserted(default_generator: Generator, index: int) -> None:
     rulesets = default_generator.compiled.rulesets
     if index >= len(rulesets):

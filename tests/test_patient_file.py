@@ -128,3 +128,54 @@ def test_parse_patient_reports_the_display_name() -> None:
     found = caught.value.diagnostics[0]
     assert (found.location.path, found.location.line, found.field_path) == ("from-stdin", 2, "stress.phq9")
     assert "0..27" in found.message and "30" not in found.message
+
+
+# ---- cancer fields (oncology domain; docs/oncology.md) --------------------------------------
+
+def _cancer_facts(text: str) -> list[dict[str, object]]:
+    patient = parse_patient(text, "p.yaml")
+    return [dict(f.values) for f in normalise(patient) if f.type in ("cancer", "somatic_variant")]
+
+
+def test_new_cancer_fields_load_and_reach_the_facts() -> None:
+    facts = _cancer_facts(
+        "id: p1\ncancer:\n  - type: NSCLC\n    stage: IVB\n    pd_l1_tps_percent: 80\n"
+        "    biomarker_testing: pending\n    tumour_size_mm: 31.5\n"
+        "    somatic_variants: [{gene: egfr, variant: p.l858r}, {gene: ALK, variant: Rearrangement}]\n")
+    cancer = next(f for f in facts if "stage" in f)
+    assert cancer == {"type": "non-small cell lung", "stage": "IVB", "stage_group": 4, "pd_l1_tps_percent": 80.0,
+                      "biomarker_testing": "pending", "tumour_size_mm": 31.5}
+    variants = sorted((f["gene"], f["variant"]) for f in facts if "gene" in f)
+    assert variants == [("ALK", "fusion"), ("EGFR", "L858R")]
+    assert all(f["cancer_type"] == "non-small cell lung" and f["cancer_stage_group"] == 4 for f in facts if "gene" in f)
+
+
+@pytest.mark.parametrize(("written", "site"), [
+    ("Breast cancer", "breast"), ("CRC", "colorectal"), ("non-small-cell lung cancer", "non-small cell lung"),
+    ("colon", "colon")])
+def test_cancer_type_is_canonical(written: str, site: str) -> None:
+    assert _cancer_facts(f"id: p1\ncancer: [{{type: {written}}}]\n") == [{"type": site}]
+
+
+@pytest.mark.parametrize(("stage", "group"), [("0", 0), ("I", 1), ("IA2", 1), ("IIC", 2), ("IIIB", 3), ("IV", 4)])
+def test_stage_group_comes_from_the_roman_numeral(stage: str, group: int) -> None:
+    facts = _cancer_facts(f"id: p1\ncancer: [{{type: colon, stage: '{stage}'}}]\n")
+    assert facts[0]["stage_group"] == group
+
+
+def test_cancer_values_out_of_range_or_vocabulary_are_located_without_the_value(tmp_path: Path) -> None:
+    text = ("id: p1\ncancer:\n  - type: colon\n    stage: stage-two\n    msi_status: unstable\n"
+            "    pd_l1_tps_percent: 140\n    tumour_size_mm: -7\n    biomarker_testing: ordered\n")
+    diagnostics = _load(tmp_path, "p.yaml", text)
+    found = {d.field_path: d.location.line for d in diagnostics}
+    assert found == {"cancer[0].stage": 4, "cancer[0].msi_status": 5, "cancer[0].pd_l1_tps_percent": 6,
+                     "cancer[0].tumour_size_mm": 7, "cancer[0].biomarker_testing": 8}
+    report = DiagnosticError(diagnostics).report()
+    for value in ("stage-two", "140", "-7", "unstable", "ordered"):
+        assert value not in report
+    assert "0..100 %" in report
+
+
+def test_an_empty_cancer_type_is_refused(tmp_path: Path) -> None:
+    diagnostics = _load(tmp_path, "p.yaml", "id: p1\ncancer: [{type: ''}]\n")
+    assert [d.field_path for d in diagnostics] == ["cancer[0].type"]

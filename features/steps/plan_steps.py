@@ -157,6 +157,52 @@ def _(plan: Result, rec_id: str, rule_id: str) -> None:
     )
 
 
+@then(phrase('the recommendation "{rec_id:q}" offers "{drugs:q}"'))
+def _(plan: Result, rec_id: str, drugs: str) -> None:
+    offered = _recommendation(plan, rec_id).alternatives
+    missing = [d for d in words(drugs) if d not in offered]
+    assert not missing, f"{rec_id} does not offer {missing}; it offers {offered}"
+
+
+@then(phrase('the recommendation "{rec_id:q}" does not offer "{drugs:q}"'))
+def _(plan: Result, rec_id: str, drugs: str) -> None:
+    offered = _recommendation(plan, rec_id).alternatives
+    present = [d for d in words(drugs) if d in offered]
+    assert not present, f"{rec_id} still offers {present}; it offers {offered}"
+
+
+@then(phrase('the recommendation "{rec_id:q}" is a shared decision because the patient declines "{item:q}"'))
+def _(plan: Result, rec_id: str, item: str) -> None:
+    decision = _recommendation(plan, rec_id).shared_decision
+    assert decision is not None and decision.declined == item, f"{rec_id} shared decision: {decision}"
+    assert decision.options, f"{rec_id} is a shared decision with no options to discuss"
+
+
+@then(phrase('the recommendation "{rec_id:q}" is a shared decision'))
+def _(plan: Result, rec_id: str) -> None:
+    decision = _recommendation(plan, rec_id).shared_decision
+    assert decision is not None, f"{rec_id} is not a shared decision"
+
+
+@then(phrase('the recommendation "{rec_id:q}" is not a shared decision'))
+def _(plan: Result, rec_id: str) -> None:
+    decision = _recommendation(plan, rec_id).shared_decision
+    assert decision is None, f"{rec_id} is a shared decision: {decision}"
+
+
+@then(phrase('the first recommendation is a "{category:q}" recommendation'))
+def _(plan: Result, category: str) -> None:
+    order = [(r.category, r.id) for r in plan.plan.recommendations]
+    assert order and order[0][0] == category, f"the recommendations come in this order: {order}"
+
+
+@then(phrase("the command would exit with code {code:d}"))
+def _(plan: Result, code: int) -> None:
+    assert plan.plan.exit_code == code, (
+        f"the plan exits {plan.plan.exit_code}; urgent warnings: "
+        f"{[w.text for w in plan.plan.warnings if w.severity == 'urgent']}")
+
+
 # --- assessments -------------------------------------------------------------------------------
 
 
