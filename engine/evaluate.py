@@ -152,7 +152,7 @@ def _fill_text(text: str | None, bound: dict[str, Fact]) -> str | None:
 
 def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
     data: dict[str, Any] = spec.model_dump(exclude_none=False)
-    for key in ("text", "patient_text", "target", "reason"):
+    for key in ("text", "patient_text", "target", "reason", "suggested_test"):
         if key in data:
             data[key] = _fill_text(data[key], bound)
     for key in ("drug", "drug_class", "value", "gene", "dose_change_percent"):

@@ -317,7 +317,7 @@ def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases:
         spec = getattr(action, name)
         if spec is None:
             continue
-        for text_field in ("text", "patient_text", "target", "reason"):
+        for text_field in ("text", "patient_text", "target", "reason", "suggested_test"):
             _check_text(getattr(spec, text_field, None), at + (name, text_field), ctx, aliases)
         if name in ("recommend", "suppress") and spec.drug is not None:
             _check_value(spec.drug, FieldKind.TEXT, at + (name, "drug"), ctx, aliases)

@@ -40,7 +40,8 @@ _ARITHMETIC = {"type": "object", "minProperties": 1, "maxProperties": 1, "additi
 def _constraint(kind: FieldKind) -> dict[str, Any]:
     scalar = _SCALAR[kind]
     operand = {"anyOf": [scalar, _REF, _COLUMN]}
-    ops: dict[str, Any] = {"eq": operand, "ne": operand, "in": {"type": "array", "items": scalar, "minItems": 1},
+    ops: dict[str, Any] = {"eq": operand, "ne": operand,
+                           "in": {"type": "array", "items": {"anyOf": [scalar, _COLUMN]}, "minItems": 1},
                            "exists": {"type": "boolean"}, "ref": {"type": "string"}}
     if kind in (FieldKind.NUMBER, FieldKind.INTEGER):
         ops.update({op: operand for op in ("lt", "le", "gt", "ge")})

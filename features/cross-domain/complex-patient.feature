@@ -45,7 +45,7 @@ Feature: One patient, every domain (examples/complex-patient.yaml)
 
   Scenario: The patient document speaks to her in plain words
     When the plan is rendered as "md" for the "patient"
-    Then the document contains "You told us you do not want chemotherapy"
+    Then the document contains "You said no to: chemotherapy"
     And the document contains "keep working while I get treated"
     And the document does not contain "bp.start-first-line-medicine"
 
@@ -54,3 +54,11 @@ Feature: One patient, every domain (examples/complex-patient.yaml)
     Then the document contains "Deliberately not recommended"
     And the document contains "Shared decision"
     And the document contains "medications.allergy-ace-inhibitor"
+
+  Scenario: The chemotherapy discussion lists what else she can choose
+    Then the shared decision on "oncology.breast-chemo-shared-decision" offers "ovarian function suppression"
+    And the assessment "recurrence-risk" shows "recurrence score (Oncotype DX)" as "19"
+    And the plan has a follow-up in 84 days mentioning "lipids"
+    And the plan has no data gap mentioning "lipid panel"
+    And the plan has no goal mentioning "potassium"
+    And the recommendation "bp.start-first-line-medicine" does not mention "thiazide or a calcium-channel blocker"

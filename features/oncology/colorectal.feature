@@ -63,5 +63,5 @@ Feature: Colorectal cancer: mismatch-repair status changes the treatment
       """
     And the patient has "capecitabine" planned for "colon cancer"
     When the care plan is generated
-    Then the plan has a warning mentioning "fluoropyrimidine-only adjuvant chemotherapy is not recommended"
+    Then the plan has a caution mentioning "fluoropyrimidine-only adjuvant chemotherapy is not recommended"
     And the plan has no urgent warning

@@ -190,6 +190,19 @@ def _(plan: Result, rec_id: str) -> None:
     assert decision is None, f"{rec_id} is a shared decision: {decision}"
 
 
+@then(phrase('the shared decision on "{rec_id:q}" offers "{text:q}"'))
+def _(plan: Result, rec_id: str, text: str) -> None:
+    decision = _recommendation(plan, rec_id).shared_decision
+    options = decision.options if decision else []
+    assert any(text.lower() in o.lower() for o in options), f"{rec_id}: no option mentions {text!r}; options {options}"
+
+
+@then(phrase('the recommendation "{rec_id:q}" does not mention "{text:q}"'))
+def _(plan: Result, rec_id: str, text: str) -> None:
+    found = _recommendation(plan, rec_id).text
+    assert text.lower() not in found.lower(), f"{rec_id} mentions {text!r}: {found}"
+
+
 @then(phrase('the first recommendation is a "{category:q}" recommendation'))
 def _(plan: Result, category: str) -> None:
     order = [(r.category, r.id) for r in plan.plan.recommendations]
@@ -228,6 +241,12 @@ def _(plan: Result, gene: str, score: float) -> None:
     assert found and all(abs(v - score) < 1e-9 for v in found), f"wanted {gene} activity score {score}; found {found}"
 
 
+@then(phrase('the assessment "{kind:q}" shows "{label:q}" as "{value:q}"'))
+def _(plan: Result, kind: str, label: str, value: str) -> None:
+    details = [a.details for a in plan.plan.assessments if a.kind == kind]
+    assert any(str(d.get(label)) == value for d in details), f"wanted {kind} {label} = {value!r}; details {details}"
+
+
 @then(phrase('the plan has no assessment "{kind:q}"'))
 def _(plan: Result, kind: str) -> None:
     found = _assessments(plan)
@@ -241,6 +260,18 @@ def _(plan: Result, kind: str) -> None:
 def _(plan: Result, text: str) -> None:
     goals = [f"{g.text} {g.target or ''}" for g in plan.plan.goals]
     assert any(text.lower() in g.lower() for g in goals), f"no goal mentions {text!r}; the goals are {goals}"
+
+
+@then(phrase('the plan has no goal mentioning "{text:q}"'))
+def _(plan: Result, text: str) -> None:
+    goals = [f"{g.text} {g.target or ''}" for g in plan.plan.goals]
+    assert not any(text.lower() in g.lower() for g in goals), f"a goal mentions {text!r}: {goals}"
+
+
+@then(phrase('the plan has a follow-up in {days:d} days mentioning "{text:q}"'))
+def _(plan: Result, days: int, text: str) -> None:
+    found = [(f.interval_days, f.text) for f in plan.plan.follow_up]
+    assert any(d == days and text.lower() in t.lower() for d, t in found), f"the follow-ups are {found}"
 
 
 @then(phrase("the plan has no goals"))
@@ -286,6 +317,18 @@ def _(plan: Result, test: str) -> None:
 def _(plan: Result, text: str) -> None:
     found = [g.text for g in plan.plan.data_gaps]
     assert any(text.lower() in g.lower() for g in found), f"no data gap mentions {text!r}; the gaps are {found}"
+
+
+@then(phrase('the plan has no data gap mentioning "{text:q}"'))
+def _(plan: Result, text: str) -> None:
+    found = [g.text for g in plan.plan.data_gaps]
+    assert not any(text.lower() in g.lower() for g in found), f"a data gap mentions {text!r}: {found}"
+
+
+@then(phrase('the plan has a caution mentioning "{text:q}"'))
+def _(plan: Result, text: str) -> None:
+    found = [(w.severity, w.text) for w in plan.plan.warnings]
+    assert any(s == "caution" and text.lower() in t.lower() for s, t in found), f"the warnings are {found}"
 
 
 @then(phrase("the plan has no data gaps"))
