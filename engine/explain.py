@@ -27,6 +27,13 @@ def explain_text(result: Result, generator: Generator) -> str:
         strength = f", {rec.strength}" if rec.strength else ""
         lines.append(f"Recommendation {rec.id}: {rec.action}{drug} [{rec.category}{strength}; {rec.evidence.source}]")
         lines.append(f"  {rec.text}")
+        if rec.alternatives:
+            lines.append(f"  {'alternatives' if rec.drug else 'options'}: {', '.join(rec.alternatives)}")
+        if rec.shared_decision is not None:
+            why = (f"the patient declines {rec.shared_decision.declined}" if rec.shared_decision.declined
+                   else rec.shared_decision.preference or "the patient's preferences")
+            options = "; ".join(rec.shared_decision.options) or "none listed"
+            lines.append(f"  shared decision ({why}); options: {options}")
         chain = " -> ".join(dict.fromkeys(step.rule.split("[")[0] for step in rec.because))
         lines.append(f"  chain: {chain} -> recommendation")
         lines.extend(_steps(rec.because))

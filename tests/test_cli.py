@@ -72,6 +72,15 @@ def test_explain_shows_the_four_step_chain_with_sources() -> None:
     assert "produced: CYP2C19 phenotype Poor Metabolizer" in out
 
 
+def test_explain_shows_options_shared_decisions_and_what_was_suppressed() -> None:
+    code, out, _ = run("explain", str(ROOT / "examples/complex-patient.yaml"))
+    assert code == 0
+    assert "options: amlodipine, chlorthalidone, losartan, valsartan" in out
+    assert "shared decision (the patient declines chemotherapy); options: " in out
+    assert ("Suppressed cardiovascular.start-statin/alternative:simvastatin: by "
+            "pgx.avoided-drug-not-offered[simvastatin,general,SLCO1B1,Poor Function]") in out
+
+
 def test_out_writes_the_file_and_nothing_to_stdout(tmp_path: Path) -> None:
     target = tmp_path / "plan.html"
     code, out, _ = run("generate", str(ROOT / "examples/patient-b.yaml"), "-f", "html", "-o", str(target))
