@@ -7,6 +7,7 @@ a misspelt class, a filtered table and per-domain fact types are checked at load
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ STATIN = {"recommend": {"id": "cv.statin", "category": "medication", "action": "
                         "alternatives": ["simvastatin", "atorvastatin"], "treatments": ["statin"],
                         "if_declined": ["diet and activity"], "text": "start a statin"}}
 HIGH_BP = {"all": [{"blood_pressure": {"systolic": {"ge": 140}}}]}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _generator(tmp_path: Path, rules: dict[str, Any], files: dict[str, str] | None = None) -> Generator:
@@ -152,3 +154,31 @@ def test_domain_fact_type_files_are_read_and_a_type_declared_twice_is_refused(tm
     twice = [d for d in caught.value.diagnostics if d.code == "schema.duplicate-fact-type"]
     assert twice and twice[0].location.path == "knowledge/other/fact-types.yaml"
     assert "knowledge/domain/fact-types.yaml" in twice[0].message
+
+
+def test_a_first_line_antihypertensive_avoided_for_the_genotype_is_not_offered(tmp_path: Path) -> None:
+    """The default pack's blood-pressure rules with one hypothetical CPIC-style row added.
+
+    CPIC has no avoid recommendation for a first-line antihypertensive today, so the row is
+    made up for this test (never shipped): it shows that the day such a row is added to the
+    table, the blood-pressure plan stops offering the medicine and says why.
+    """
+    root = tmp_path / "pack"
+    shutil.copytree(ROOT, root, ignore=shutil.ignore_patterns(
+        ".*", "tests", "features", "examples", "bench", "tools", "docs", "schema", "*.egg-info", "__pycache__"))
+    table = root / "knowledge" / "pgx" / "recommendations-one-gene.csv"
+    with table.open("a", encoding="utf-8") as out:
+        out.write("amlodipine,general,CYP2C19,Poor Metabolizer,avoid,strong,,,HYPOTHETICAL test row,"
+                  "hypothetical: avoid amlodipine\n")
+    generator = Generator(root)
+    patient = Patient.model_validate({
+        "id": "p", "demographics": {"age": 50, "sex": "female", "race": "white"},
+        "vitals": {"blood_pressure": [{"systolic": 152, "diastolic": 96}]},
+        "genotypes": [{"gene": "CYP2C19", "diplotype": "*2/*2"}]})
+    plan = generator.run(patient, at="2026-01-01T00:00:00Z").plan
+    first_line = next(r for r in plan.recommendations if r.id == "bp.start-first-line-medicine")
+    assert "amlodipine" not in first_line.alternatives
+    assert {"chlorthalidone", "lisinopril", "losartan"} <= set(first_line.alternatives)
+    removed = [s for s in plan.suppressed if s.id == "bp.start-first-line-medicine/alternative:amlodipine"]
+    assert removed and removed[0].by.startswith("pgx.avoided-drug-not-offered[amlodipine")
+    assert "CYP2C19 Poor Metabolizer" in removed[0].reason
