@@ -84,6 +84,7 @@ class Goal(PlanModel):
 class FollowUp(PlanModel):
     text: str
     interval_days: int
+    patient_text: str | None = None
     rule: str
 
 
@@ -102,6 +103,7 @@ class DataGap(PlanModel):
 class Warning(PlanModel):
     text: str
     severity: Literal["urgent", "caution"]
+    patient_text: str | None = None
     rule: str
 
 

@@ -82,13 +82,14 @@ class PlanBuilder:
                                              patient_text=g.get("patient_text"), rule=f.rule_id)
                              for f, g in outputs["goal"]}.values(), key=lambda g: (g.rule, g.text))
         plan.follow_up = sorted({d["text"]: FollowUp(text=d["text"], interval_days=d["interval_days"],
-                                                     rule=f.rule_id)
+                                                     patient_text=d.get("patient_text"), rule=f.rule_id)
                                  for f, d in outputs["follow_up"]}.values(),
                                 key=lambda x: (x.interval_days, x.text))
         plan.data_gaps = sorted({d["text"]: DataGap(text=d["text"], suggested_test=d.get("suggested_test"),
                                                     rule=f.rule_id)
                                  for f, d in outputs["data_gap"]}.values(), key=lambda x: x.text)
-        plan.warnings = sorted({d["text"]: Warning(text=d["text"], severity=d["severity"], rule=f.rule_id)
+        plan.warnings = sorted({d["text"]: Warning(text=d["text"], severity=d["severity"],
+                                                   patient_text=d.get("patient_text"), rule=f.rule_id)
                                 for f, d in outputs["warn"]}.values(),
                                key=lambda w: (w.severity != "urgent", w.text))
         return plan

@@ -87,11 +87,13 @@ class GoalSpec(Spec):
 class FollowUpSpec(Spec):
     text: str = Field(min_length=1)
     interval_days: int = Field(ge=0, le=3650)
+    patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
 
 
 class WarnSpec(Spec):
     text: str = Field(min_length=1)
     severity: Literal["urgent", "caution"] = "caution"
+    patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
 
 
 class SuppressSpec(Spec):

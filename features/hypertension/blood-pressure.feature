@@ -214,3 +214,13 @@ Feature: Blood pressure and cardiovascular risk (ACC/AHA 2017, Pooled Cohort Equ
       | 138      | 86        | home    |
     When the care plan is generated
     Then the recommendation "bp.confirm-out-of-office" mentions "masked hypertension"
+
+  Scenario: In a crisis the patient document says what to do in plain words
+    Given a patient "crisis-patient-words"
+    And the patient is 67 years old
+    And the patient's blood pressure is 196/124
+    When the care plan is generated
+    And the plan is rendered as "md" for the "patient"
+    Then the document contains "Contact your care team today"
+    And the document contains "Your care team needs to see you today"
+    And the document does not contain "target-organ damage"
