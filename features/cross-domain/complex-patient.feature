@@ -62,3 +62,9 @@ Feature: One patient, every domain (examples/complex-patient.yaml)
     And the plan has no data gap mentioning "lipid panel"
     And the plan has no goal mentioning "potassium"
     And the recommendation "bp.start-first-line-medicine" does not mention "thiazide or a calcium-channel blocker"
+
+  Scenario: Next to each recommendation the clinician sees which options were left out and why
+    When the plan is rendered as "md"
+    Then the document contains "- **Not offered here:**"
+    And the document contains "  - lisinopril: documented allergy to lisinopril"
+    And the document contains "  - simvastatin: SLCO1B1 Poor Function: CPIC advises against simvastatin"
