@@ -106,7 +106,7 @@ INPUT_TYPES: dict[str, FactType] = {
                  "{setting} blood pressure {systolic} / {diastolic} mmHg over {readings} readings", False,
                  "the mean of the readings taken in one setting (office, home, ambulatory)"),
         FactType("condition", _t(name=T, system=T, code=T), "condition {name}", False),
-        FactType("ascvd_risk", _t(value=N, equation=T, missing=T, lipids_missing=B),
+        FactType("ascvd_risk", _t(value=N, equation=T, caveat=T, missing=T, lipids_missing=B),
                  "10-year ASCVD risk {value}% ({equation} equation)", False,
                  "Pooled Cohort Equations (engine.ascvd); value when computable, else missing says why"),
         FactType("allergy", _t(substance=T, drug_class=T, names_class=B), "allergy to {substance}", False,

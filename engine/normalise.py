@@ -76,7 +76,8 @@ def _ascvd_risk(patient: Patient, classes: DrugClasses) -> Fact:
         smoker=None if smoking is None else smoking == "current",
     ))
     if result.percent is not None:
-        return Fact.make("ascvd_risk", {"value": result.percent, "equation": result.equation})
+        return Fact.make("ascvd_risk", {"value": result.percent, "equation": result.equation,
+                                        "caveat": result.equation_note})
     lipids = {"total_cholesterol_mg_dl", "hdl_mg_dl"} & set(result.missing)
     return Fact.make("ascvd_risk", {"missing": describe_missing(result), "lipids_missing": bool(lipids)})
 

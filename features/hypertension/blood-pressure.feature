@@ -224,3 +224,18 @@ Feature: Blood pressure and cardiovascular risk (ACC/AHA 2017, Pooled Cohort Equ
     Then the document contains "Contact your care team today"
     And the document contains "Your care team needs to see you today"
     And the document does not contain "target-organ damage"
+
+  Scenario: For a race the equations were not derived in, the plan says which equation stood in
+    Given a patient "pce-hispanic"
+    And the patient is a 55-year-old female
+    And the patient's race is "hispanic"
+    And the patient's blood pressure is 120/78
+    And the patient's labs:
+      | field                   | value |
+      | total_cholesterol_mg_dl | 213   |
+      | hdl_mg_dl               | 50    |
+    And the patient's smoking status is "never"
+    When the care plan is generated
+    Then the assessment "ascvd-risk-10y" is "2.1"
+    And the assessment "ascvd-risk-10y" shows "equation" as "white female"
+    And the assessment "ascvd-risk-10y" shows "caveat" as "white equations used: the guideline advises them for races other than white or African-American, and they may over- or underestimate risk"
