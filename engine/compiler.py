@@ -222,11 +222,14 @@ def compile_pack(pack: Pack) -> CompiledPack:
             groups["~" + pid].append(Item(pid, [probes[pid].pattern], "probe", pid))
         for item in keyed_items.get(level, []):
             groups["~" + item.target].append(item)
-        # each domain (the first part of the rule id: pgx, bp, ...) gets rulesets of its own, so a
-        # patient's facts reach few rulesets: each one touched costs time in proportion to its size
+        # pharmacogenomics (thousands of table rows) gets rulesets of its own, so most patients' facts
+        # reach few rules: each ruleset touched costs time in proportion to its size. The clinical
+        # domains (a few hundred rules together) share rulesets: one more ruleset per stratum costs
+        # more than the extra rules (measured: 23 -> 12 rulesets, about 20% less time per patient)
         domains: dict[str, list[list[Item]]] = defaultdict(list)
         for name in sorted(groups):
             domain = "probes" if name.startswith("~probe-") else name.lstrip("~").split(".")[0]
+            domain = domain if domain in ("pgx", "probes") else "clinical"
             domains[domain].append(groups[name])
         packed = [items for domain in sorted(domains) for items in partition(domains[domain])]
         for index, items in enumerate(packed):
