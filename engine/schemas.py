@@ -54,9 +54,15 @@ def rule_schema(schema: FactSchema) -> dict[str, Any]:
     base = copy.deepcopy(RuleSpec.model_json_schema())
     patterns: dict[str, Any] = {}
     asserts: dict[str, Any] = {}
+    defs = base.setdefault("$defs", {})
+    # one definition per value kind, referred to by every field of that kind, and one pattern
+    # definition shared by all/any/none: the schema stays small enough for editors to load quickly
+    for kind in FieldKind:
+        defs[f"{kind.value}-condition"] = _constraint(kind)
     for name in schema.names():
         fact_type = schema.types[name]
-        fields = {f: _constraint(k) for f, k in sorted(fact_type.fields.items())}
+        fields: dict[str, Any] = {f: {"$ref": f"#/$defs/{k.value}-condition"}
+                                  for f, k in sorted(fact_type.fields.items())}
         fields["as"] = {"type": "string", "description": "alias to refer to this fact (alias.field)"}
         patterns[name] = {"type": ["object", "null"], "description": fact_type.description or fact_type.label,
                           "properties": fields, "additionalProperties": False}
@@ -67,10 +73,9 @@ def rule_schema(schema: FactSchema) -> dict[str, Any]:
                 for f, k in sorted(fact_type.fields.items())}}
     # one key per pattern, the fact type: an object with every type as an optional property
     # completes better in editors and validates far faster than an anyOf of 20 shapes
-    pattern = {"type": "object", "properties": patterns, "additionalProperties": False,
-               "minProperties": 1, "maxProperties": 1}
-    pattern_list = {"type": "array", "items": pattern}
-    defs = base.get("$defs", {})
+    defs["Pattern"] = {"type": "object", "properties": patterns, "additionalProperties": False,
+                       "minProperties": 1, "maxProperties": 1}
+    pattern_list = {"type": "array", "items": {"$ref": "#/$defs/Pattern"}}
     when = defs.get("WhenSpec", {}).get("properties", {})
     for key in ("all", "any", "none"):
         if key in when:
