@@ -27,7 +27,7 @@ from engine.patient_file import load_patient
 from engine.render import RenderError, check_templates
 from engine.ruletest import failures_as_diagnostics, run_all
 from engine.runtime import EngineError
-from engine.schemas import patient_schema, plan_schema, rule_schema
+from engine.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 
 app = typer.Typer(
     name="careplan", help="Personalized care plans from declarative clinical guidelines.",
@@ -51,6 +51,7 @@ class SchemaKind(str, Enum):
     rule = "rule"
     patient = "patient"
     plan = "plan"
+    fact_types = "fact-types"
 
 
 PackOption = Annotated[Path | None, typer.Option("--pack", help="rule pack directory (rules/, knowledge/, templates/)")]
@@ -161,9 +162,9 @@ def validate(
 
 
 @app.command()
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient or plan")],
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient, plan or fact-types")],
            pack: PackOption = None) -> None:
-    """Print a JSON Schema (rule files, patient files or plans)."""
+    """Print a JSON Schema (rule files, patient files, plans or fact-type files)."""
     if kind is SchemaKind.rule:
         try:
             loaded = load_pack(pack or default_pack_root())
@@ -172,6 +173,8 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient or pla
         document = rule_schema(loaded.schema)
     elif kind is SchemaKind.patient:
         document = patient_schema()
+    elif kind is SchemaKind.fact_types:
+        document = fact_types_schema()
     else:
         document = plan_schema()
     typer.echo(json.dumps(document, indent=2, sort_keys=True))

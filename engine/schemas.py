@@ -94,6 +94,23 @@ def rule_schema(schema: FactSchema) -> dict[str, Any]:
     return base
 
 
+def fact_types_schema() -> dict[str, Any]:
+    """``knowledge/fact-types.yaml`` and ``knowledge/<domain>/fact-types.yaml``: derived fact types."""
+    kinds = [kind.value for kind in FieldKind]
+    declaration = {
+        "type": "object", "additionalProperties": False, "required": ["label", "fields"],
+        "properties": {
+            "description": {"type": "string", "description": "what the fact means, for authors and explanations"},
+            "label": {"type": "string", "description": "how a fact reads in explanations; {field} is filled in"},
+            "fields": {"type": "object", "minProperties": 1, "description": "field name -> value kind",
+                       "additionalProperties": {"enum": kinds}},
+        },
+    }
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "careplan derived fact types",
+            "type": "object", "propertyNames": {"pattern": "^[a-z][a-z0-9_]*$"},
+            "additionalProperties": declaration}
+
+
 def patient_schema() -> dict[str, Any]:
     result = Patient.model_json_schema()
     result["title"] = "careplan patient facts file"

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from engine.schemas import patient_schema, plan_schema, rule_schema
+from engine.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from tests.packs import rule_doc, write_pack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -152,7 +152,7 @@ def test_validate_a_patient_file() -> None:
 
 
 def test_schemas_print_and_match_the_committed_files() -> None:
-    for kind, build in (("patient", patient_schema), ("plan", plan_schema)):
+    for kind, build in (("patient", patient_schema), ("plan", plan_schema), ("fact-types", fact_types_schema)):
         code, out, _ = run("schema", kind)
         assert code == 0
         assert json.loads(out) == build()
@@ -173,5 +173,19 @@ def test_every_rule_file_validates_against_the_rule_schema() -> None:
     for path in sorted((ROOT / "rules").rglob("*.yaml")):
         text = path.read_text()
         assert text.startswith("# yaml-language-server: $schema="), path
+        errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(yaml.safe_load(text))]
+        assert errors == [], f"{path}: {errors}"
+
+
+def test_every_fact_type_file_names_and_meets_its_schema() -> None:
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(fact_types_schema())
+    files = [ROOT / "knowledge" / "fact-types.yaml", *sorted((ROOT / "knowledge").glob("*/fact-types.yaml"))]
+    for path in files:
+        text = path.read_text()
+        depth = "../" * (len(path.relative_to(ROOT).parts) - 1)
+        assert text.startswith(f"# yaml-language-server: $schema={depth}schema/fact-types.schema.json"), path
+        assert (path.parent / f"{depth}schema/fact-types.schema.json").resolve().is_file()
         errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(yaml.safe_load(text))]
         assert errors == [], f"{path}: {errors}"
