@@ -19,7 +19,7 @@ from engine.trace import Evaluation
 PREFERENCE_RULE = "patient.preferences"
 _PROPOSING = {"start", "continue", "consider", "increase-dose", "reduce-dose", "standard-dose", "refer", "test",
               "monitor", "lifestyle"}
-_MEDICINE_STARTS = {"start", "increase-dose", "consider"}
+_MEDICINE_STARTS = {"start", "increase-dose"}  # not PGx "consider" rows about a medicine already chosen
 _NON_DRUG_FIRST = ("lifestyle", "stress")
 
 
