@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from engine.diagnostics import Diagnostic, DiagnosticError, Location
@@ -40,12 +41,13 @@ class DrugClasses:
             return self.by_drug[word]
         slug = "-".join(word.replace("-", " ").split())
         for candidate in (slug, slug.removesuffix("s")):
-            if candidate in self.classes():
+            if candidate in self.classes:
                 return candidate
         return None
 
-    def classes(self) -> set[str]:
-        return set(self.by_drug.values())
+    @cached_property
+    def classes(self) -> frozenset[str]:
+        return frozenset(self.by_drug.values())
 
     def any_lowers_bp(self, drugs: Iterable[str]) -> bool:
         return any(drug in self.lowers_bp for drug in drugs)

@@ -13,7 +13,7 @@ import re
 from engine.ascvd import PceInputs, describe_missing, ten_year_risk
 from engine.drug_classes import DrugClasses
 from engine.facts import Fact, Scalar
-from engine.patient import CodedCondition, Patient
+from engine.patient import BloodPressureReading, CodedCondition, Patient
 
 
 def _round(value: float, places: int = 1) -> float:
@@ -57,19 +57,25 @@ _DIABETES = frozenset({"diabetes", "type 1 diabetes", "type 2 diabetes", "diabet
                        "type 1 diabetes mellitus", "type 2 diabetes mellitus"})
 
 
-def _ascvd_risk(patient: Patient, classes: DrugClasses) -> Fact:
+def _mean_pressure(readings: list[BloodPressureReading]) -> tuple[float, float]:
+    """Mean systolic and diastolic; fsum is exactly rounded, so the order of the readings never matters."""
+    return (math.fsum(r.systolic for r in readings) / len(readings),
+            math.fsum(r.diastolic for r in readings) / len(readings))
+
+
+def _ascvd_risk(patient: Patient, systolic: float | None, classes: DrugClasses) -> Fact:
     """The 10-year ASCVD risk, or why it cannot be computed (missing inputs, outside 40-79 years).
 
-    Treated hypertension means an active medicine the pack classes as lowering blood pressure.
+    ``systolic`` is the unrounded mean of all readings. Treated hypertension means an active
+    medicine the pack classes as lowering blood pressure.
     """
     names = {_lower(c.display if isinstance(c, CodedCondition) else c) for c in patient.conditions}
     hba1c = patient.labs.hba1c_percent
-    readings = patient.vitals.blood_pressure
     smoking = patient.lifestyle.smoking
     result = ten_year_risk(PceInputs(
         age=patient.demographics.age, sex=patient.demographics.sex, race=patient.demographics.race,
         total_cholesterol_mg_dl=patient.labs.total_cholesterol_mg_dl, hdl_mg_dl=patient.labs.hdl_mg_dl,
-        systolic=math.fsum(r.systolic for r in readings) / len(readings) if readings else None,
+        systolic=systolic,
         treated_for_hypertension=classes.any_lowers_bp(
             _lower(m.name) or "" for m in patient.medications if m.status == "active"),
         diabetes=bool(names & _DIABETES) or (hba1c is not None and hba1c >= 6.5),
@@ -98,23 +104,23 @@ def normalise(patient: Patient, drug_classes: DrugClasses | None = None) -> list
         "bmi": bmi, "height_cm": vitals.height_cm, "weight_kg": vitals.weight_kg,
     }))
     readings = vitals.blood_pressure
+    mean_systolic: float | None = None
     if readings:
+        mean_systolic, mean_diastolic = _mean_pressure(readings)
         settings = "+".join(sorted({r.setting for r in readings}))
         facts.append(Fact.make("blood_pressure", {
-            # fsum is exactly rounded, so the mean does not depend on the order of the readings
-            "systolic": _round(math.fsum(r.systolic for r in readings) / len(readings)),
-            "diastolic": _round(math.fsum(r.diastolic for r in readings) / len(readings)),
+            "systolic": _round(mean_systolic), "diastolic": _round(mean_diastolic),
             "readings": len(readings), "settings": settings,
         }))
         # ACC/AHA 2017 section 4.2 compares office with out-of-office (home, ambulatory) means
         for setting in sorted({r.setting for r in readings}):
             group = [r for r in readings if r.setting == setting]
+            systolic, diastolic = _mean_pressure(group)
             facts.append(Fact.make("blood_pressure_setting", {
                 "setting": setting, "readings": len(group),
-                "systolic": _round(math.fsum(r.systolic for r in group) / len(group)),
-                "diastolic": _round(math.fsum(r.diastolic for r in group) / len(group)),
+                "systolic": _round(systolic), "diastolic": _round(diastolic),
             }))
-    facts.append(_ascvd_risk(patient, classes))
+    facts.append(_ascvd_risk(patient, mean_systolic, classes))
     for condition in patient.conditions:
         if isinstance(condition, CodedCondition):
             facts.append(Fact.make("condition", {

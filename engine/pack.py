@@ -160,7 +160,7 @@ def load_pack(root: Path) -> Pack:
 
 def _check_drug_classes(sources: list[RuleSource], known: DrugClasses, diagnostics: list[Diagnostic]) -> None:
     """A ``drug_class`` a rule names must be a class of the pack's table, or it would silently match nothing."""
-    classes = known.classes()
+    classes = known.classes
     for source in sources:
         reported: set[str] = set()
         for rule in source.rules:
