@@ -1,12 +1,12 @@
 """careplan's command line (the user's ``cli.py``): ``python cli.py generate patient.yaml``.
 
-The commands live in ``engine.cli`` so that an editable install always runs the current code;
+The commands live in ``engine.cli.app`` so that an editable install always runs the current code;
 this file re-exports them.
 """
 
 from __future__ import annotations
 
-from engine.cli import app, main
+from engine.cli.app import app, main
 
 __all__ = ["app", "main"]
 

@@ -7,18 +7,19 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.compiler import compile_pack
-from engine.evaluate import Evaluator
-from engine.facts import Fact
-from engine.normalise import normalise
-from engine.pack import Pack
-from engine.pack_cache import load_compiled
-from engine.packs import default_pack_root
-from engine.patient import Patient
-from engine.plan import Plan
-from engine.planner import PlanBuilder
-from engine.render import render
-from engine.trace import Evaluation
+from engine.clinical.calculators import DEFAULT_CALCULATORS
+from engine.compile.cache import load_compiled
+from engine.compile.compiler import compile_pack
+from engine.facts.fact import Fact
+from engine.pack.load import Pack
+from engine.pack.locate import default_pack_root
+from engine.patient.model import Patient
+from engine.patient.normalise import normalise
+from engine.plan.builder import PlanBuilder
+from engine.plan.model import Plan
+from engine.render.documents import render
+from engine.run.evaluate import Evaluator
+from engine.run.trace import Evaluation
 
 
 def generated_at() -> str:
@@ -51,7 +52,7 @@ class Generator:
 
     def facts(self, patient: Patient) -> list[Fact]:
         """The patient's engine facts, with the pack's knowledge (medicine classes) applied."""
-        return normalise(patient, self.pack.drug_classes)
+        return normalise(patient, self.pack.drug_classes, DEFAULT_CALCULATORS)
 
     def run(self, patient: Patient, at: str | None = None) -> Result:
         evaluation = self.evaluator.evaluate(self.facts(patient))

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from engine.conditions import Pattern, Ref, Test
-from engine.facts import Fact, Scalar
-from engine.rule import Rule
+from engine.facts.fact import Fact, Scalar
+from engine.lang.patterns import Pattern, Ref, Test
+from engine.lang.rule import Rule
 
 Firing = tuple[str, tuple[str, ...]]  # (rule_id, matched fact ids in pattern order)
 VariantFiring = tuple[str, int, tuple[str, ...]]  # (rule_id, variant index, matched fact ids)

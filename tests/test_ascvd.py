@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.ascvd import (
+from engine.clinical.pce import (
     COEFFICIENTS,
     RANGES,
     TABLE_A,

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from engine.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
+from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from tests.packs import rule_doc, write_pack
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,8 +166,8 @@ def test_schemas_print_and_match_the_committed_files() -> None:
 def test_every_rule_file_validates_against_the_rule_schema() -> None:
     import yaml
 
-    from engine.pack import load_pack
-    from engine.packs import default_pack_root
+    from engine.pack.load import load_pack
+    from engine.pack.locate import default_pack_root
 
     validator = jsonschema.Draft202012Validator(rule_schema(load_pack(default_pack_root()).schema))
     for path in sorted((ROOT / "rules").rglob("*.yaml")):

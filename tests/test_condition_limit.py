@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from engine.compile.partition import CONDITION_LIMIT
 from engine.generator import Generator
-from engine.normalise import normalise
-from engine.packing import CONDITION_LIMIT
-from engine.patient import Patient
+from engine.patient.model import Patient
 from tests import reference_evaluator as reference
 from tests.packs import rule_doc, write_pack
+from tests.patient_facts import facts_of
 
 THRESHOLDS = list(range(60, 220, 2))  # 80 rules
 FINDING = {"finding": {"label": "finding {code}", "fields": {"code": "text", "level": "number"}}}
@@ -60,7 +60,7 @@ def test_the_pack_spans_several_rulesets(threshold_pack: Generator) -> None:
 
 @pytest.mark.parametrize("systolic", [55, 60, 61, 100, 139, 140, 141, 180, 218, 219, 220, 300])
 def test_every_met_threshold_fires(threshold_pack: Generator, systolic: int) -> None:
-    facts = normalise(_patient(systolic))
+    facts = facts_of(_patient(systolic))
     firings = threshold_pack.evaluator.evaluate(facts).firings
     fired = {f.rule_id for f in firings}
     met = {f"bp.sys-{x}" for x in THRESHOLDS if x <= systolic}
@@ -79,7 +79,7 @@ def test_many_rules_on_several_labs(tmp_path: Path) -> None:
     generator = Generator(write_pack(tmp_path, rules))
     patient = Patient.model_validate({"id": "p", "labs": {"hba1c_percent": 20, "egfr": 200, "ldl_mg_dl": 1000,
                                                           "potassium_mmol_l": 10}})
-    facts = normalise(patient)
+    facts = facts_of(patient)
     firings = generator.evaluator.evaluate(facts).firings
     assert len(firings) == 160
     assert {(f.rule_id, f.matched) for f in firings} == reference.evaluate(generator.pack.rules, facts)
@@ -97,7 +97,7 @@ def test_many_conditions_in_one_rule_file(tmp_path: Path) -> None:
         "smoking": "never", "alcohol_drinks_per_week": 20, "activity_minutes_per_week": 300,
         "sodium_mg_per_day": 3000, "potassium_mg_per_day": 3000, "fruit_vegetable_servings_per_day": 12,
         "sleep_hours": 12}})
-    facts = normalise(patient)
+    facts = facts_of(patient)
     firings = generator.evaluator.evaluate(facts).firings
     assert len(firings) == len(rules)
     assert len(generator.compiled.rulesets) > 1

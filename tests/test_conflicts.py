@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from engine.diagnostics import DiagnosticError
 from engine.generator import Generator
-from engine.pack import load_pack
-from engine.patient import Patient
+from engine.pack.load import load_pack
+from engine.patient.model import Patient
+from engine.source.diagnostics import DiagnosticError
 from tests.packs import rule_doc, write_pack
 
 CLASSES = """drug,class,lowers_bp

@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import cli
-from engine.cpic import CpicRow, classify
+from engine.clinical.cpic import CpicRow, classify
 
 HEADER = ["source", "guideline", "data_version", "drug", "population", "lookup_key", "classification",
           "dosingInformation", "alternateDrugAvailable", "otherPrescribingGuidance", "recommendation", "implications"]

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from engine.compiler import CompiledRuleset
-from engine.conditions import Pattern, Ref
-from engine.facts import Fact, FieldKind
+from engine.compile.compiler import CompiledRuleset
+from engine.facts.fact import Fact
+from engine.facts.schema import FieldKind
 from engine.generator import Generator
+from engine.lang.patterns import Pattern, Ref
 
 
 def _fact_for(pattern: Pattern, kinds: dict[str, FieldKind]) -> Fact:

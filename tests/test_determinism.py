@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.generator import Generator
-from engine.normalise import normalise
-from engine.patient import Patient
-from engine.patient_file import load_patient
+from engine.patient.loader import load_patient
+from engine.patient.model import Patient
 from tests.packs import rule_doc, write_pack
+from tests.patient_facts import facts_of
 from tests.strategies import patient_data
 
 AT = "2026-01-01T00:00:00Z"
@@ -91,6 +91,6 @@ def test_mean_pressure_ignores_the_order_of_decimal_readings(order_pack: Generat
     plans = []
     for ordered in (values, list(reversed(values))):
         data = {"id": "p", "vitals": {"blood_pressure": [{"systolic": v, "diastolic": 80} for v in ordered]}}
-        facts = [f.values for f in normalise(Patient.model_validate(data)) if f.type == "blood_pressure"]
+        facts = [f.values for f in facts_of(Patient.model_validate(data)) if f.type == "blood_pressure"]
         plans.append((facts, _plan(order_pack, data)))
     assert plans[0] == plans[1]

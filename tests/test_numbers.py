@@ -14,14 +14,16 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from engine.diagnostics import DiagnosticError
-from engine.facts import INPUT_TYPES, FieldKind, Scalar
+from engine.facts.fact import Scalar
+from engine.facts.inputs import INPUT_TYPES
+from engine.facts.schema import FieldKind
 from engine.generator import Generator
-from engine.normalise import normalise
-from engine.pack import load_pack
-from engine.patient import Patient
-from engine.runtime import Activation, Session
+from engine.pack.load import load_pack
+from engine.patient.model import Patient
+from engine.run.runtime import Activation, Session
+from engine.source.diagnostics import DiagnosticError
 from tests.packs import rule_doc, write_pack
+from tests.patient_facts import facts_of
 
 AT = "2026-01-01T00:00:00Z"
 EXPONENT = re.compile(r"[eE]")
@@ -59,7 +61,7 @@ def threshold_pack(tmp_path_factory: pytest.TempPathFactory) -> Generator:
 
 def _fired(generator: Generator, **sections: Any) -> set[str]:
     patient = Patient.model_validate({"id": "p", **sections})
-    return {f.rule_id for f in generator.evaluator.evaluate(normalise(patient)).firings}
+    return {f.rule_id for f in generator.evaluator.evaluate(facts_of(patient)).firings}
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -112,7 +114,7 @@ def _check_numeric(fact: dict[str, Scalar]) -> None:
 
 
 def test_normalised_facts_are_typed_and_plain() -> None:
-    facts = normalise(Patient.model_validate({"id": "p", **RICH}))
+    facts = facts_of(Patient.model_validate({"id": "p", **RICH}))
     assert {f.type for f in facts} >= {"patient", "blood_pressure", "lab", "medication", "genotype", "lifestyle"}
     for fact in facts:
         _check_numeric(fact.engine_dict())

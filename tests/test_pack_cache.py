@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from engine.generator import Generator
-from engine.packs import default_pack_root
-from engine.patient import Patient
+from engine.pack.locate import default_pack_root
+from engine.patient.model import Patient
 
 AT = "2026-01-01T00:00:00Z"
 PATIENT = Patient.model_validate({

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from engine.compiler import compile_pack
-from engine.diagnostics import Diagnostic, DiagnosticError
-from engine.pack import load_pack
+from engine.compile.compiler import compile_pack
+from engine.pack.load import load_pack
+from engine.source.diagnostics import Diagnostic, DiagnosticError
 from tests.packs import rule_doc, write_pack
 
 TESTS = """tests:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagnostics import Diagnostic, DiagnosticError
-from engine.normalise import normalise
-from engine.patient_file import load_patient, parse_patient
+from engine.patient.loader import load_patient, parse_patient
+from engine.source.diagnostics import Diagnostic, DiagnosticError
+from tests.patient_facts import facts_of
 
 
 def _load(tmp_path: Path, name: str, text: str) -> list[Diagnostic]:
@@ -111,7 +111,7 @@ def test_a_json_patient_file_works(tmp_path: Path) -> None:
         "labs: {egfr: 88}\ngenotypes: [{gene: CYP2C19, diplotype: '*1/*2'}]\n", encoding="utf-8")
     from_json, from_yaml = load_patient(json_path), load_patient(yaml_path)
     assert from_json == from_yaml
-    assert normalise(from_json) == normalise(from_yaml)
+    assert facts_of(from_json) == facts_of(from_yaml)
 
 
 def test_a_bad_json_patient_file_is_located(tmp_path: Path) -> None:
@@ -134,7 +134,7 @@ def test_parse_patient_reports_the_display_name() -> None:
 
 def _cancer_facts(text: str) -> list[dict[str, object]]:
     patient = parse_patient(text, "p.yaml")
-    return [dict(f.values) for f in normalise(patient) if f.type in ("cancer", "somatic_variant")]
+    return [dict(f.values) for f in facts_of(patient) if f.type in ("cancer", "somatic_variant")]
 
 
 def test_new_cancer_fields_load_and_reach_the_facts() -> None:

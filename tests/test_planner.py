@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.generator import Generator
-from engine.patient import Patient
+from engine.patient.model import Patient
 from tests.packs import rule_doc, write_pack
 
 AT = "2026-01-01T00:00:00Z"

@@ -10,12 +10,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.facts import ABSENT_TYPE
+from engine.facts.fact import ABSENT_TYPE
 from engine.generator import Generator
-from engine.normalise import normalise
-from engine.patient import Patient
+from engine.patient.model import Patient
 from tests import reference_evaluator as reference
 from tests.packs import write_pack
+from tests.patient_facts import facts_of
 from tests.strategies import FACT_TYPES, patient_data, rule_pack
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -23,7 +23,7 @@ SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
 
 
 def _check(generator: Generator, patient: Patient) -> None:
-    facts = normalise(patient)
+    facts = facts_of(patient)
     evaluation = generator.evaluator.evaluate(facts)
     got = Counter((f.rule_id, f.matched) for f in evaluation.firings)
     want = reference.firing_counts(generator.pack.rules, facts)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.diagnostics import DiagnosticError
+from engine.authoring.inline_tests import RuleTestResult, run_source_tests
 from engine.generator import Generator
-from engine.pack import load_pack
-from engine.packs import default_pack_root
-from engine.ruletest import RuleTestResult, run_source_tests
+from engine.pack.load import load_pack
+from engine.pack.locate import default_pack_root
+from engine.source.diagnostics import DiagnosticError
 
 
 def _collect() -> list[tuple[str, int, str]]:

@@ -7,22 +7,22 @@ from typing import Any
 
 import pytest
 
-from engine import runtime
-from engine.evaluate import Evaluator
-from engine.facts import Fact
+from engine.run import runtime
+from engine.facts.fact import Fact
 from engine.generator import Generator
-from engine.normalise import normalise
-from engine.patient import Patient
-from engine.runtime import SESSION_ID, EngineError
+from engine.patient.model import Patient
+from engine.run.evaluate import Evaluator
+from engine.run.runtime import SESSION_ID, EngineError
 from tests import reference_evaluator as reference
 from tests.packs import rule_doc, write_pack
+from tests.patient_facts import facts_of
 
 AT = "2026-01-01T00:00:00Z"
 FINDING = {"finding": {"label": "finding {code}", "fields": {"code": "text", "level": "number"}}}
 
 
 def _firings(generator: Generator, patient: Patient) -> list[tuple[str, tuple[str, ...]]]:
-    return [(f.rule_id, f.matched) for f in generator.evaluator.evaluate(normalise(patient)).firings]
+    return [(f.rule_id, f.matched) for f in generator.evaluator.evaluate(facts_of(patient)).firings]
 
 
 def _patient(**sections: Any) -> Patient:
@@ -51,7 +51,7 @@ LABS = {"hba1c_percent": 9.5, "egfr": 60, "ldl_mg_dl": 130, "potassium_mmol_l": 
 
 
 def test_chain_pack_fires_as_the_reference_does(chain_pack: Generator) -> None:
-    facts = normalise(_patient(labs=LABS))
+    facts = facts_of(_patient(labs=LABS))
     got = {(f.rule_id, f.matched) for f in chain_pack.evaluator.evaluate(facts).firings}
     assert got == reference.evaluate(chain_pack.pack.rules, facts)
     assert len(got) > 10  # enough firings for the budget test below to bite
@@ -67,7 +67,7 @@ def test_an_exception_in_the_action_is_an_engine_error(chain_pack: Generator,
         with pytest.raises(EngineError, match="RuntimeError in action"):
             chain_pack.run(_patient(labs=LABS), at=AT)
     # nothing of the failed evaluation lingers: the next one is complete and correct
-    facts = normalise(_patient(labs=LABS))
+    facts = facts_of(_patient(labs=LABS))
     got = {(f.rule_id, f.matched) for f in chain_pack.evaluator.evaluate(facts).firings}
     assert got == reference.evaluate(chain_pack.pack.rules, facts)
 
@@ -94,22 +94,22 @@ def test_an_exception_durable_swallows_is_an_engine_error(tmp_path: Path, monkey
 def test_firing_budget_stops_the_evaluation(chain_pack: Generator) -> None:
     small = Evaluator(chain_pack.compiled, chain_pack.pack.schema, firing_budget=3)
     with pytest.raises(EngineError, match="firing budget of 3"):
-        small.evaluate(normalise(_patient(labs=LABS)))
-    facts = normalise(_patient(labs={"egfr": 60}))
+        small.evaluate(facts_of(_patient(labs=LABS)))
+    facts = facts_of(_patient(labs={"egfr": 60}))
     after = [(f.rule_id, f.matched) for f in chain_pack.evaluator.evaluate(facts).firings]
     assert set(after) == reference.evaluate(chain_pack.pack.rules, facts)
     assert len(after) == 3
 
 
 def test_a_budget_that_suffices_changes_nothing(chain_pack: Generator) -> None:
-    facts = normalise(_patient(labs=LABS))
+    facts = facts_of(_patient(labs=LABS))
     needed = len(chain_pack.evaluator.evaluate(facts).firings)
     exact = Evaluator(chain_pack.compiled, chain_pack.pack.schema, firing_budget=needed)
     assert len(exact.evaluate(facts).firings) == needed
 
 
 def test_facts_no_rule_consumes_and_duplicates_are_harmless(chain_pack: Generator) -> None:
-    facts = normalise(_patient(labs={"egfr": 60}, allergies=["penicillin"], conditions=["asthma"]))
+    facts = facts_of(_patient(labs={"egfr": 60}, allergies=["penicillin"], conditions=["asthma"]))
     odd = [Fact.make("mystery", {"x": 1}), Fact.make("allergy", {"substance": "latex"})]
     plain = chain_pack.evaluator.evaluate(facts)
     doubled = chain_pack.evaluator.evaluate(facts + odd + list(reversed(facts)) + odd)
@@ -140,8 +140,8 @@ def test_session_state_is_deleted_after_each_patient(chain_pack: Generator) -> N
 def test_the_same_patient_twice_gives_identical_firings(default_generator: Generator) -> None:
     patient = _patient(genotypes=[{"gene": "CYP2C19", "diplotype": "*2/*2"}],
                        medications=[{"name": "clopidogrel", "status": "planned", "indication": "PCI"}])
-    first = default_generator.evaluator.evaluate(normalise(patient))
-    second = default_generator.evaluator.evaluate(normalise(patient))
+    first = default_generator.evaluator.evaluate(facts_of(patient))
+    second = default_generator.evaluator.evaluate(facts_of(patient))
     assert first.firings == second.firings
     assert first.facts == second.facts
 
@@ -152,6 +152,6 @@ def test_join_against_a_missing_field(tmp_path: Path, op: str) -> None:
         {"lifestyle": {"as": "l"}},
         {"lab": {"value": {op: {"ref": "l.sleep_hours"}}}}]})}
     generator = Generator(write_pack(tmp_path, rules))
-    facts = normalise(_patient(lifestyle={"smoking": "never"}, labs={"egfr": 60}))  # no sleep_hours
+    facts = facts_of(_patient(lifestyle={"smoking": "never"}, labs={"egfr": 60}))  # no sleep_hours
     got = {(f.rule_id, f.matched) for f in generator.evaluator.evaluate(facts).firings}
     assert got == reference.evaluate(generator.pack.rules, facts) == set()

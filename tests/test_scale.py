@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from engine.generator import Generator
-from engine.normalise import normalise
-from engine.patient import Patient
+from engine.patient.model import Patient
 from tests import reference_evaluator as reference
 from tests.packs import rule_doc, write_pack
+from tests.patient_facts import facts_of
 from tests.strategies import (
     CONDITIONS,
     DIASTOLIC,
@@ -123,7 +123,7 @@ def test_many_patients_match_the_reference(scale_pack: Path, population: list[di
     rules = generator.pack.rules
     total = 0
     for data in population:
-        facts = normalise(Patient.model_validate(data))
+        facts = facts_of(Patient.model_validate(data))
         firings = generator.evaluator.evaluate(facts).firings
         total += len(firings)
         got = Counter((f.rule_id, f.matched) for f in firings)
@@ -139,7 +139,7 @@ def _subprocess_plans(pack: Path | None, patients: list[dict[str, Any]], tmp: Pa
         "import json, sys\n"
         "from pathlib import Path\n"
         "from engine.generator import Generator\n"
-        "from engine.patient import Patient\n"
+        "from engine.patient.model import Patient\n"
         "pack = Path(sys.argv[2]) if sys.argv[2] else None\n"
         "plans = [Generator(pack).run(Patient.model_validate(p), at=sys.argv[3]).plan.to_json()\n"
         "         for p in json.loads(Path(sys.argv[1]).read_text())]\n"

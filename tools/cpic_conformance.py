@@ -7,7 +7,7 @@ For every row of CPIC's diplotype-to-phenotype table one patient is built with t
 diplotype; the engine's phenotype (and activity score, where CPIC gives one) is compared
 with CPIC's. For every row of CPIC's recommendation table (drug, population, lookup key) one
 patient is built with that drug and those gene results; the plan's action class and
-strength for the drug are compared with the row's (classified by engine.cpic). It prints
+strength for the drug are compared with the row's (classified by engine.clinical.cpic). It prints
 agreement per gene or drug and every disagreement with its reason. It is a tool, not a
 test: the reference tables are CPIC's (CC0) and are not shipped with the project.
 """
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.conformance import run_diplotypes, run_recommendations  # noqa: E402
+from engine.authoring.conformance import run_diplotypes, run_recommendations  # noqa: E402
 from engine.generator import Generator  # noqa: E402
 
 

@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from engine.generator import Generator  # noqa: E402
-from engine.patient_file import load_patient  # noqa: E402
+from engine.patient.loader import load_patient  # noqa: E402
 
 # the plan's fixed generation date keeps the figures reproducible
 AT = "2026-01-01T00:00:00Z"

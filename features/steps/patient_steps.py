@@ -1,7 +1,7 @@
 """Given steps: build one patient's facts in the CONTRACT.md section 2 shape, a step at a time.
 
 The `patient` fixture is plain data (a dict, as a patient YAML file would load); the When step
-validates it with `engine.patient.Patient.model_validate`, so a typo in a table is reported with the
+validates it with `engine.patient.model.Patient.model_validate`, so a typo in a table is reported with the
 field path exactly as a bad patient file would be.
 """
 

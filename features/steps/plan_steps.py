@@ -9,8 +9,8 @@ from __future__ import annotations
 from pytest_bdd import step, then, when
 
 from engine.generator import Generator, Result
-from engine.patient import Patient
-from engine.plan import Recommendation
+from engine.patient.model import Patient
+from engine.plan.model import Recommendation
 from features.steps.common import GENERATED_AT, PatientFacts, column, phrase, words
 
 

@@ -1,0 +1,81 @@
+"""Run the inline ``tests`` of every rule file against the whole pack.
+
+A test gives patient-file sections and says whether the rule (or one row of its table)
+fires. Tests run through the real compiler and engine, so they check the rule as the
+clinic will run it, together with the rules it chains from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from engine.generator import Generator
+from engine.lang.rule import RuleSource
+from engine.patient.model import Patient
+from engine.source.diagnostics import Diagnostic, Location
+from engine.source.pydantic_errors import diagnostics_from
+
+
+@dataclass(frozen=True)
+class RuleTestResult:
+    rule_id: str
+    name: str
+    location: Location
+    passed: bool
+    message: str = ""
+
+    @property
+    def test_id(self) -> str:
+        return f"{self.rule_id}::{self.name}"
+
+
+def _fired(generator: Generator, source: RuleSource, patient: Patient, row: str | None) -> bool:
+    evaluation = generator.evaluator.evaluate(generator.facts(patient))
+    wanted = f"{source.spec.id}[{row}]" if row is not None else None
+    for firing in evaluation.firings:
+        if wanted is not None and firing.rule_id == wanted:
+            return True
+        if wanted is None and (firing.rule_id == source.spec.id or firing.rule_id.startswith(source.spec.id + "[")):
+            return True
+    return False
+
+
+def run_source_tests(generator: Generator, source: RuleSource) -> list[RuleTestResult]:
+    results: list[RuleTestResult] = []
+    for index, test in enumerate(source.spec.tests):
+        where = source.doc.locate(["tests", index])
+        if test.row is not None and not any(r.id == f"{source.spec.id}[{test.row}]" for r in source.rules):
+            results.append(RuleTestResult(source.spec.id, test.name, where, False,
+                                          f"row '{test.row}' is not a row of the table"))
+            continue
+        try:
+            patient = Patient.model_validate({"id": "rule-test", **test.given})
+        except ValidationError as exc:
+            problems = diagnostics_from(exc, source.doc, Patient, prefix=("tests", index, "given"))
+            results.append(RuleTestResult(source.spec.id, test.name, where, False,
+                                          "; ".join(f"{d.field_path}: {d.message}" for d in problems)))
+            continue
+        fired = _fired(generator, source, patient, test.row)
+        expected = test.expect == "fires"
+        if fired == expected:
+            results.append(RuleTestResult(source.spec.id, test.name, where, True))
+        else:
+            what = "expected the rule to fire; it did not" if expected else "expected the rule not to fire; it fired"
+            results.append(RuleTestResult(source.spec.id, test.name, where, False, f"test '{test.name}' {what}"))
+    return results
+
+
+def run_all(generator: Generator) -> list[RuleTestResult]:
+    return [r for source in generator.pack.sources for r in run_source_tests(generator, source)]
+
+
+def failures_as_diagnostics(results: list[RuleTestResult]) -> list[Diagnostic]:
+    out = []
+    for result in results:
+        if not result.passed:
+            code = "test.expected-fire" if "expected the rule to fire" in result.message else (
+                "test.expected-no-fire" if "not to fire" in result.message else "test.invalid")
+            out.append(Diagnostic(result.location, code, result.message, rule_id=result.rule_id))
+    return out

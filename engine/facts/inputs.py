@@ -1,0 +1,70 @@
+"""The input fact types: what the normaliser produces from a patient file.
+
+Derived fact types are declared by the rule pack in ``knowledge/fact-types.yaml``.
+"""
+
+from __future__ import annotations
+
+from engine.facts.schema import FactType, FieldKind
+
+
+def _t(**fields: FieldKind) -> dict[str, FieldKind]:
+    return dict(fields)
+
+
+T, N, I, B = FieldKind.TEXT, FieldKind.NUMBER, FieldKind.INTEGER, FieldKind.BOOLEAN
+
+INPUT_TYPES: dict[str, FactType] = {
+    ft.name: ft
+    for ft in [
+        FactType("patient", _t(age=I, sex=T, pregnant=B, race=T, bmi=N, height_cm=N, weight_kg=N),
+                 "patient age {age} {sex} BMI {bmi}", False, "demographics and body measures; bmi is derived"),
+        FactType("blood_pressure", _t(systolic=N, diastolic=N, readings=I, settings=T),
+                 "mean blood pressure {systolic} / {diastolic} mmHg over {readings} readings", False,
+                 "the mean of the patient's readings"),
+        FactType("blood_pressure_setting", _t(setting=T, systolic=N, diastolic=N, readings=I),
+                 "{setting} blood pressure {systolic} / {diastolic} mmHg over {readings} readings", False,
+                 "the mean of the readings taken in one setting (office, home, ambulatory)"),
+        FactType("condition", _t(name=T, system=T, code=T), "condition {name}", False),
+        FactType("ascvd_risk", _t(value=N, equation=T, caveat=T, missing=T, lipids_missing=B),
+                 "10-year ASCVD risk {value}% ({equation} equation)", False,
+                 "Pooled Cohort Equations (engine.clinical.pce); value when computable, else missing says why"),
+        FactType("allergy", _t(substance=T, drug_class=T, names_class=B), "allergy to {substance}", False,
+                 "drug_class: the class the substance belongs to (lisinopril) or names (ACE inhibitors); "
+                 "names_class: the substance is a class word"),
+        FactType("lab", _t(name=T, value=N), "lab {name} = {value}", False,
+                 "one per lab; names as in the patient file (egfr, hba1c_percent, ...)"),
+        FactType("medication", _t(name=T, status=T, indication=T, dose_mg=N, months_on_drug=I, drug_class=T),
+                 "medication {name} ({status}) {indication}", False,
+                 "drug_class comes from the pack's knowledge/medications/drug-classes.csv"),
+        FactType("genotype", _t(gene=T, diplotype=T, allele=T, result=T, phenotype=T, activity_score=N),
+                 "genotype {gene} {diplotype} {allele} {result} {phenotype} {activity_score}", False),
+        FactType("allele", _t(gene=T, name=T, slot=I, copies=I, copies_at_least=B, alleles=I, diplotype=T),
+                 "allele {gene} {name} (copy {slot} of {diplotype})", False,
+                 "each allele of a star-allele diplotype, split by the normaliser"),
+        FactType("lifestyle", _t(smoking=T, alcohol_drinks_per_week=N, activity_minutes_per_week=N,
+                                 resistance_training_days_per_week=I, sodium_mg_per_day=N,
+                                 potassium_mg_per_day=N, fruit_vegetable_servings_per_day=N,
+                                 sleep_hours=N),
+                 "lifestyle", False),
+        FactType("stress", _t(pss10=I, phq9=I, phq9_item9=I, gad7=I), "stress scores", False),
+        FactType("cancer", _t(type=T, stage=T, stage_group=I, er=T, pr=T, her2=T, nodes_positive=I,
+                              tumour_size_mm=N, menopausal_status=T, oncotype_dx_recurrence_score=I,
+                              pd_l1_tps_percent=N, msi_status=T, mmr_status=T, biomarker_testing=T),
+                 "{type} cancer, stage {stage}, ER {er}, PR {pr}, nodes {nodes_positive}, "
+                 "biomarkers {biomarker_testing}, MSI {msi_status}, MMR {mmr_status}", False,
+                 "one per diagnosis; type canonical and lower-case, stage upper-case, stage_group its number "
+                 "(0 to 4, from the Roman numeral); see docs/oncology.md"),
+        FactType("somatic_variant", _t(gene=T, variant=T, cancer_type=T, cancer_stage_group=I),
+                 "somatic variant {gene} {variant} in {cancer_type} cancer", False,
+                 "a tumour alteration; gene upper-case, protein changes upper-case (L858R), other variants "
+                 "lower-case (exon 19 deletion, fusion); cancer_type and cancer_stage_group from its cancer"),
+        FactType("family_history", _t(relative=T, condition=T, age_at_diagnosis=I, instance=I),
+                 "family history: {relative} {condition} (age {age_at_diagnosis})", False,
+                 "relative and condition lower-cased; instance numbers repeats of an identical entry (2, 3, ...): "
+                 "they are different relatives"),
+        FactType("preference", _t(prefers_non_pharmacologic=B), "preferences", False),
+        FactType("declined", _t(item=T), "patient declines {item}", False),
+        FactType("patient_goal", _t(text=T), "patient goal: {text}", False),
+    ]
+}

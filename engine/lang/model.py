@@ -1,0 +1,201 @@
+"""The rule language as pydantic models: what an informaticist writes in ``rules/**.yaml``.
+
+The shape of a rule (metadata, evidence, actions, tests) is checked here. Conditions
+(``when``) are kept as plain mappings and checked by ``engine.lang.patterns`` against the
+pack's fact schema, since which keys are valid depends on the fact type named.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+CATEGORIES = ("medication", "lifestyle", "stress", "monitoring", "referral", "testing", "screening", "oncology")
+ACTIONS = ("avoid", "use-alternative", "start", "continue", "stop", "reduce-dose", "increase-dose",
+           "standard-dose", "monitor", "refer", "test", "lifestyle", "not-indicated", "consider")
+Category = Literal["medication", "lifestyle", "stress", "monitoring", "referral", "testing", "screening", "oncology"]
+Action = Literal["avoid", "use-alternative", "start", "continue", "stop", "reduce-dose", "increase-dose",
+                 "standard-dose", "monitor", "refer", "test", "lifestyle", "not-indicated", "consider"]
+Strength = Literal["strong", "moderate", "optional", "weak", "expert-opinion", "no-recommendation"]
+
+RULE_ID = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+SEMVER = r"^\d+\.\d+\.\d+$"
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(Spec):
+    source: str = Field(min_length=1, description="publisher, e.g. CPIC, ACC/AHA")
+    citation: str = Field(min_length=1, description="the guideline publication")
+    url: str | None = None
+    strength: Strength | None = Field(default=None, description="the guideline's own strength grading")
+    note: str | None = Field(default=None, description="what in the guideline this rule encodes")
+
+
+class RecommendSpec(Spec):
+    id: str | None = Field(default=None, pattern=RULE_ID, description="defaults to the rule id")
+    category: Category
+    action: Action
+    drug: Any = Field(default=None, description="lower-case generic name (text, ref or column)")
+    drug_class: str | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+                                   description="medicine class (knowledge/medications/drug-classes.csv)")
+    alternatives: list[str] = Field(default_factory=list)
+    treatments: list[str] = Field(
+        default_factory=list,
+        description="what this proposes, in the words a patient's preferences.declines uses (e.g. chemotherapy)")
+    if_declined: list[str] = Field(default_factory=list,
+                                   description="the options to discuss when the patient declines it")
+    dose_change_percent: Any = None
+    text: str = Field(min_length=1, description="clinician wording; {alias.field} and {row.column} are filled in")
+    patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
+    strength: Strength | None = Field(default=None, description="overrides evidence.strength")
+    citation: str | None = Field(default=None, description="overrides evidence.citation (e.g. per table row)")
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _slug(cls, value: Any) -> Any:
+        """An id filled from a table cell ("pgx.{row.drug}") becomes a slug ("pgx.peginterferon-alfa-2b")."""
+        if isinstance(value, str) and "{" not in value:
+            return re.sub(r"[^a-z0-9.-]+", "-", value.lower()).strip("-")
+        return value
+
+    @field_validator("alternatives", "treatments", "if_declined", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        """A table cell lists alternatives (treatments, options) separated by ';'."""
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(";") if part.strip()]
+        return value
+
+    @field_validator("treatments")
+    @classmethod
+    def _lower(cls, value: list[str]) -> list[str]:
+        return [item.strip().lower() for item in value]
+
+
+class GoalSpec(Spec):
+    text: str = Field(min_length=1)
+    target: str | None = None
+    due: str | None = Field(default=None, pattern=r"^P(\d+[YMWD])+$", description="ISO 8601 duration, e.g. P3M")
+    patient_text: str | None = None
+
+
+class FollowUpSpec(Spec):
+    text: str = Field(min_length=1)
+    interval_days: int = Field(ge=0, le=3650)
+    patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
+
+
+class WarnSpec(Spec):
+    text: str = Field(min_length=1)
+    severity: Literal["urgent", "caution"] = "caution"
+    patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
+
+
+class SuppressSpec(Spec):
+    recommendation: str | None = Field(default=None, description="id of the recommendation to suppress")
+    drug: Any = None
+    drug_class: Any = Field(
+        default=None,
+        description="a class from knowledge/medications/drug-classes.csv (text or ref): its medicines are removed "
+                    "everywhere, alternatives included")
+    actions: list[Action] = Field(default_factory=list, description="which actions on the drug")
+    category: Category | None = None
+    reason: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _target(self) -> SuppressSpec:
+        if (self.recommendation is None and self.drug is None and self.category is None
+                and self.drug_class is None):
+            raise ValueError("name a recommendation, a drug, a drug class or a category to suppress")
+        return self
+
+
+class DataGapSpec(Spec):
+    text: str = Field(min_length=1)
+    suggested_test: str | None = None
+
+
+class AssessSpec(Spec):
+    kind: str = Field(min_length=1, description="e.g. bp-category, phenotype, bmi-category")
+    value: Any = Field(description="text, number, {ref: alias.field} or {column: name}")
+    gene: Any = None
+    unit: str | None = None
+    details: dict[str, Any] = Field(default_factory=dict,
+                                    description="labelled values shown with the assessment; missing ones are left out")
+
+
+class ActionItem(Spec):
+    """Exactly one of the keys: what the rule does when it fires."""
+
+    assert_: dict[str, dict[str, Any]] | None = Field(default=None, alias="assert",
+                                                       description="derive a fact: {type: {field: value}}")
+    recommend: RecommendSpec | None = None
+    goal: GoalSpec | None = None
+    follow_up: FollowUpSpec | None = None
+    warn: WarnSpec | None = None
+    suppress: SuppressSpec | None = None
+    data_gap: DataGapSpec | None = None
+    assess: AssessSpec | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> ActionItem:
+        given = [name for name in type(self).model_fields if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("each item of 'then' has exactly one action "
+                             "(assert, recommend, goal, follow_up, warn, suppress, data_gap, assess)")
+        return self
+
+    def kind(self) -> str:
+        for name in type(self).model_fields:
+            if getattr(self, name) is not None:
+                return name.rstrip("_")
+        raise AssertionError("validated to hold one action")
+
+
+class WhenSpec(Spec):
+    all: list[dict[str, Any]] = Field(default_factory=list, description="every pattern must match")
+    any: list[dict[str, Any]] = Field(default_factory=list, description="at least one pattern must match")
+    none: list[dict[str, Any]] = Field(default_factory=list, description="no pattern may match")
+
+    @model_validator(mode="after")
+    def _something(self) -> WhenSpec:
+        if not self.all and not self.any:
+            raise ValueError("'when' needs at least one pattern under 'all' or 'any'")
+        return self
+
+
+class RuleTestSpec(Spec):
+    name: str = Field(min_length=1)
+    given: dict[str, Any] = Field(description="patient-file sections (id may be left out)")
+    expect: Literal["fires", "does_not_fire"]
+    row: str | None = Field(default=None, description="for a table: the row key that must (not) fire")
+
+
+class TableRef(Spec):
+    file: str = Field(description="path of a CSV or YAML table, relative to the pack root")
+    key: list[str] = Field(min_length=1, description="columns whose values name a row")
+    columns: dict[str, Literal["text", "number", "integer", "boolean"]] = Field(
+        description="every column of the table and its type")
+    where: dict[str, str | int | float | bool | list[str | int | float | bool]] = Field(
+        default_factory=dict,
+        description="use only the rows whose cells equal these values (a list: any of them), "
+                    "so one table can serve several rules")
+
+
+class RuleSpec(Spec):
+    id: str = Field(pattern=RULE_ID, description="lower-case dotted id, e.g. pgx.cyp2c19.clopidogrel")
+    title: str = Field(min_length=1)
+    version: str = Field(pattern=SEMVER)
+    status: Literal["active", "draft", "retired"] = "active"
+    owner: str | None = None
+    description: str | None = None
+    evidence: Evidence
+    table: TableRef | None = None
+    when: WhenSpec
+    then: list[ActionItem] = Field(min_length=1)
+    tests: list[RuleTestSpec] = Field(min_length=1)

@@ -1,0 +1,201 @@
+"""Turn a validated ``Patient`` into engine facts, computing derived values once.
+
+Derived here, not in rules: the mean of the blood-pressure readings (ACC/AHA 2017 bases
+the category on an average of readings), BMI (kg/m2), and the alleles of a diplotype.
+Numbers are rounded to plain decimals: durable-rules cannot parse exponent floats.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+from engine.clinical.calculators import RiskCalculator, RiskInputs
+from engine.clinical.drug_classes import DrugClasses
+from engine.facts.fact import Fact, Scalar
+from engine.patient.model import BloodPressureReading, CodedCondition, Patient
+
+
+def _round(value: float, places: int = 1) -> float:
+    return float(round(value, places))
+
+
+def _lower(text: str | None) -> str | None:
+    return text.strip().lower() if text is not None else None
+
+
+_COPIES = re.compile(r"^(?P<name>.+?)x(?P<at_least>≥|>=)?(?P<copies>\d+|N)$")
+
+
+def split_diplotype(diplotype: str) -> tuple[str, ...] | None:
+    """``"*1/*2"`` -> ``("*1", "*2")``; ``"A-"`` -> ``("A-",)`` (one allele: a hemizygous X-linked
+    result such as G6PD in a male, or a mitochondrial one such as MT-RNR1); None otherwise."""
+    parts = tuple(p.strip() for p in diplotype.split("/"))
+    if len(parts) not in (1, 2) or not all(parts):
+        return None
+    return parts
+
+
+def allele_copies(allele: str) -> tuple[str, int, bool]:
+    """``"*1x2"`` -> ``("*1", 2, False)``; ``"*2x≥3"`` -> ``("*2", 3, True)``; ``"*4"`` -> ``("*4", 1, False)``.
+
+    CPIC scores a duplicated CYP2D6 allele as its activity value times the copy number, and
+    reports three or more copies as "≥3" (scored as 3). ``xN`` (copies unknown) is scored as 2,
+    the least a duplication can be, and flagged as a lower bound.
+    """
+    match = _COPIES.match(allele)
+    if not match:
+        return allele, 1, False
+    copies = match.group("copies")
+    if copies == "N":
+        return match.group("name"), 2, True
+    return match.group("name"), int(copies), match.group("at_least") is not None
+
+# Conditions the Pooled Cohort Equations count as diabetes; an HbA1c of 6.5% or more also does
+# (ADA Standards of Care, diagnostic criterion).
+_DIABETES = frozenset({"diabetes", "type 1 diabetes", "type 2 diabetes", "diabetes mellitus",
+                       "type 1 diabetes mellitus", "type 2 diabetes mellitus"})
+
+
+def _mean_pressure(readings: list[BloodPressureReading]) -> tuple[float, float]:
+    """Mean systolic and diastolic; fsum is exactly rounded, so the order of the readings never matters."""
+    return (math.fsum(r.systolic for r in readings) / len(readings),
+            math.fsum(r.diastolic for r in readings) / len(readings))
+
+
+def risk_inputs(patient: Patient, systolic: float | None, classes: DrugClasses) -> RiskInputs:
+    """What the risk calculators read. ``systolic`` is the unrounded mean of all readings."""
+    names = {_lower(c.display if isinstance(c, CodedCondition) else c) for c in patient.conditions}
+    hba1c = patient.labs.hba1c_percent
+    smoking = patient.lifestyle.smoking
+    return RiskInputs(
+        age=patient.demographics.age, sex=patient.demographics.sex, race=patient.demographics.race,
+        total_cholesterol_mg_dl=patient.labs.total_cholesterol_mg_dl, hdl_mg_dl=patient.labs.hdl_mg_dl,
+        systolic=systolic,
+        treated_for_hypertension=classes.any_lowers_bp(
+            _lower(m.name) or "" for m in patient.medications if m.status == "active"),
+        diabetes=bool(names & _DIABETES) or (hba1c is not None and hba1c >= 6.5),
+        smoker=None if smoking is None else smoking == "current",
+    )
+
+
+def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
+              calculators: Sequence[RiskCalculator] = ()) -> list[Fact]:
+    """All facts of a patient, de-duplicated and in a canonical order (by fact id).
+
+    ``drug_classes`` is the pack's medicine table: it gives each medication its class;
+    ``calculators`` are the risk models the pack uses, each adding its fact.
+    """
+    classes = drug_classes or DrugClasses()
+    facts: list[Fact] = []
+    demo, vitals = patient.demographics, patient.vitals
+    bmi: float | None = None
+    if vitals.height_cm is not None and vitals.weight_kg is not None:
+        bmi = _round(vitals.weight_kg / (vitals.height_cm / 100) ** 2)
+    facts.append(Fact.make("patient", {
+        "age": demo.age, "sex": demo.sex, "pregnant": demo.pregnant, "race": demo.race,
+        "bmi": bmi, "height_cm": vitals.height_cm, "weight_kg": vitals.weight_kg,
+    }))
+    readings = vitals.blood_pressure
+    mean_systolic: float | None = None
+    if readings:
+        mean_systolic, mean_diastolic = _mean_pressure(readings)
+        settings = "+".join(sorted({r.setting for r in readings}))
+        facts.append(Fact.make("blood_pressure", {
+            "systolic": _round(mean_systolic), "diastolic": _round(mean_diastolic),
+            "readings": len(readings), "settings": settings,
+        }))
+        # ACC/AHA 2017 section 4.2 compares office with out-of-office (home, ambulatory) means
+        for setting in sorted({r.setting for r in readings}):
+            group = [r for r in readings if r.setting == setting]
+            systolic, diastolic = _mean_pressure(group)
+            facts.append(Fact.make("blood_pressure_setting", {
+                "setting": setting, "readings": len(group),
+                "systolic": _round(systolic), "diastolic": _round(diastolic),
+            }))
+    inputs = risk_inputs(patient, mean_systolic, classes)
+    facts.extend(calculator.compute(inputs) for calculator in calculators)
+    for condition in patient.conditions:
+        if isinstance(condition, CodedCondition):
+            facts.append(Fact.make("condition", {
+                "name": _lower(condition.display), "system": condition.system, "code": condition.code}))
+        else:
+            facts.append(Fact.make("condition", {"name": _lower(condition)}))
+    for substance in patient.allergies:
+        drug_class = classes.classify(substance)
+        facts.append(Fact.make("allergy", {
+            "substance": _lower(substance), "drug_class": drug_class,
+            "names_class": drug_class is not None and classes.class_of(_lower(substance)) is None}))
+    for name, value in patient.labs.model_dump(exclude_none=True).items():
+        facts.append(Fact.make("lab", {"name": name, "value": _round(float(value), 2)}))
+    for med in patient.medications:
+        facts.append(Fact.make("medication", {
+            "name": _lower(med.name), "status": med.status, "indication": med.indication,
+            "dose_mg": med.dose_mg, "months_on_drug": med.months_on_drug,
+            "drug_class": classes.class_of(_lower(med.name))}))
+    for gt in patient.genotypes:
+        facts.append(Fact.make("genotype", {
+            "gene": gt.gene, "diplotype": gt.diplotype, "allele": gt.allele, "result": gt.result,
+            "phenotype": gt.phenotype,
+            "activity_score": _round(gt.activity_score, 2) if gt.activity_score is not None else None,
+        }))
+        alleles = split_diplotype(gt.diplotype) if gt.diplotype else None
+        if alleles:
+            for slot, written in enumerate(alleles, start=1):
+                name, copies, at_least = allele_copies(written)
+                facts.append(Fact.make("allele", {"gene": gt.gene, "name": name, "slot": slot,
+                                                 "copies": copies, "copies_at_least": at_least or None,
+                                                 "alleles": len(alleles), "diplotype": gt.diplotype}))
+    lifestyle: dict[str, Scalar | None] = dict(patient.lifestyle.model_dump(exclude_none=True))
+    if lifestyle:
+        facts.append(Fact.make("lifestyle", lifestyle))
+    stress: dict[str, Scalar | None] = dict(patient.stress.model_dump(exclude_none=True))
+    if stress:
+        facts.append(Fact.make("stress", stress))
+    for cancer in patient.cancer:
+        # canonical words (docs/oncology.md): "Breast cancer" -> "breast", "NSCLC" -> "non-small cell lung"
+        site = re.sub(r"\s+", " ", cancer.type.strip().lower()).removesuffix(" cancer")
+        site = {"nsclc": "non-small cell lung", "non-small-cell lung": "non-small cell lung",
+                "non small cell lung": "non-small cell lung", "crc": "colorectal"}.get(site, site)
+        # the stage group's number (0-4) from the validated AJCC stage's Roman numeral: "IIIB" -> 3
+        numeral = re.match(r"0|IV|I{1,3}", cancer.stage) if cancer.stage else None
+        stage_group = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4}[numeral.group()] if numeral else None
+        fields: dict[str, Scalar | None] = dict(cancer.model_dump(exclude_none=True, exclude={"somatic_variants"}))
+        fields.update({"type": site, "stage_group": stage_group})
+        for measure in ("tumour_size_mm", "pd_l1_tps_percent"):  # plain decimals: durable cannot parse 1e-05
+            value = fields.get(measure)
+            if isinstance(value, float):
+                fields[measure] = _round(value)
+        facts.append(Fact.make("cancer", fields))
+        for variant in cancer.somatic_variants:
+            written = re.sub(r"\s+", " ", variant.variant.strip()).removeprefix("p.")
+            # protein changes upper-case (L858R, V600E, G12C); described alterations lower-case (exon 19 deletion)
+            if re.fullmatch(r"[A-Za-z]\d+[A-Za-z*]", written):
+                written = written.upper()
+            elif re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", written):
+                written = written.lower()
+                written = {"rearrangement": "fusion", "ex19del": "exon 19 deletion", "exon 19 del": "exon 19 deletion",
+                           "ex20ins": "exon 20 insertion", "exon 14 skipping mutation": "exon 14 skipping",
+                           "metex14": "exon 14 skipping"}.get(written, written)
+            facts.append(Fact.make("somatic_variant", {
+                "gene": variant.gene.strip().upper(), "variant": written, "cancer_type": site,
+                "cancer_stage_group": stage_group}))
+    seen_entries: dict[tuple[str, str, int | None], int] = {}
+    for entry in patient.family_history:
+        relative, condition = (re.sub(r"\s+", " ", text.strip().lower()) for text in (entry.relative, entry.condition))
+        # identical entries are different people (two maternal aunts with breast cancer): number the
+        # repeats (2, 3, ...) so the facts stay distinct; order-independent, since the entries are equal
+        key = (relative, condition, entry.age_at_diagnosis)
+        seen_entries[key] = seen_entries.get(key, 0) + 1
+        facts.append(Fact.make("family_history", {
+            "relative": relative, "condition": condition, "age_at_diagnosis": entry.age_at_diagnosis,
+            "instance": seen_entries[key] if seen_entries[key] > 1 else None}))
+    prefs = patient.preferences
+    facts.append(Fact.make("preference", {"prefers_non_pharmacologic": prefs.prefers_non_pharmacologic}))
+    for item in prefs.declines:
+        facts.append(Fact.make("declined", {"item": _lower(item)}))
+    for goal in prefs.goals:
+        facts.append(Fact.make("patient_goal", {"text": goal}))
+    unique = {f.fid: f for f in facts}
+    return [unique[k] for k in sorted(unique)]

@@ -1,0 +1,144 @@
+"""The care plan (CONTRACT.md section 3) as a pydantic model; JSON output is its dump."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.lang.model import Action, Category, Strength
+
+PLAN_SCHEMA = "careplan/plan@1"
+
+
+class PlanModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PackInfo(PlanModel):
+    name: str
+    version: str
+    digest: str
+    data_versions: dict[str, str] = Field(default_factory=dict, description="versions of the sources' data")
+
+
+class Because(PlanModel):
+    """One step of the chain that led to an item: the rule and the facts it matched."""
+
+    rule: str
+    version: str
+    source: str = Field(description="file:line of the rule (and table row)")
+    facts: list[str]
+    produced: list[str] = Field(default_factory=list)
+
+
+class Assessment(PlanModel):
+    kind: str
+    value: str | float | int | bool
+    unit: str | None = None
+    gene: str | None = None
+    details: dict[str, str | float | int | bool] = Field(default_factory=dict)
+    because: list[str]
+
+
+class EvidenceRef(PlanModel):
+    source: str
+    citation: str
+    url: str | None = None
+
+
+class SharedDecision(PlanModel):
+    """A recommendation the patient's preferences put up for discussion rather than silently dropped."""
+
+    declined: str | None = Field(default=None, description="the item of preferences.declines that matched")
+    preference: str | None = Field(default=None, description="a stated preference that bears on it")
+    options: list[str] = Field(default_factory=list, description="what to discuss instead (from the rule)")
+    text: str = Field(description="what the clinician should do with it")
+
+
+class Recommendation(PlanModel):
+    id: str
+    title: str = Field(description="the title of the rule that made the recommendation")
+    category: Category
+    action: Action
+    drug: str | None = None
+    drug_class: str | None = Field(default=None, description="the medicine class proposed")
+    alternatives: list[str] = Field(default_factory=list)
+    dose_change_percent: float | None = None
+    text: str
+    patient_text: str | None = None
+    strength: Strength | None = None
+    evidence: EvidenceRef
+    shared_decision: SharedDecision | None = None
+    because: list[Because]
+
+
+class Goal(PlanModel):
+    text: str
+    target: str | None = None
+    due: str | None = None
+    patient_text: str | None = None
+    rule: str
+
+
+class FollowUp(PlanModel):
+    text: str
+    interval_days: int
+    patient_text: str | None = None
+    rule: str
+
+
+class Suppressed(PlanModel):
+    id: str
+    by: str
+    reason: str
+
+
+class DataGap(PlanModel):
+    text: str
+    suggested_test: str | None = None
+    rule: str
+
+
+class Warning(PlanModel):
+    text: str
+    severity: Literal["urgent", "caution"]
+    patient_text: str | None = None
+    rule: str
+
+
+class PatientPreferences(PlanModel):
+    """What the patient told us (preferences section of the patient file), shown back to them."""
+
+    goals: list[str] = Field(default_factory=list, description="the patient's own goals, in their words")
+    declines: list[str] = Field(default_factory=list)
+    prefers_non_pharmacologic: bool = False
+
+
+class Plan(PlanModel):
+    schema_: str = Field(default=PLAN_SCHEMA, alias="schema")
+    patient_id: str
+    generated_at: str
+    pack: PackInfo
+    assessments: list[Assessment] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    goals: list[Goal] = Field(default_factory=list)
+    follow_up: list[FollowUp] = Field(default_factory=list)
+    suppressed: list[Suppressed] = Field(default_factory=list)
+    data_gaps: list[DataGap] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    preferences: PatientPreferences = Field(default_factory=PatientPreferences)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @property
+    def has_urgent_warning(self) -> bool:
+        return any(w.severity == "urgent" for w in self.warnings)
+
+    @property
+    def exit_code(self) -> int:
+        """CONTRACT.md: 1 when the plan carries an urgent safety warning a human must act on, else 0."""
+        return 1 if self.has_urgent_warning else 0
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=2) + "\n"

@@ -1,0 +1,174 @@
+"""Evaluate a compiled pack over one patient's facts, stratum by stratum, to a fixpoint.
+
+Derived facts are asserted by this loop, not from inside durable actions: each new fact
+goes to every ruleset of the stratum that consumes its type, so chaining crosses ruleset
+boundaries, identical derivations are asserted once, and a firing budget stops runaway
+chaining. Between strata, probes that found nothing become ``__absent`` markers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from typing import Any
+
+from engine.compile.compiler import CompiledPack, CompiledRuleset
+from engine.facts.fact import ABSENT_TYPE, Fact, Scalar
+from engine.facts.schema import FactSchema
+from engine.lang.rule import Rule
+from engine.run.runtime import Activation, EngineError, Runtime, Session
+from engine.run.trace import Evaluation, Firing, Output
+
+DEFAULT_FIRING_BUDGET = 5000
+ProbeHit = tuple[str, tuple[str, ...]]
+_TEXT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class Evaluator:
+    def __init__(self, compiled: CompiledPack, schema: FactSchema, runtime: Runtime | None = None,
+                 firing_budget: int = DEFAULT_FIRING_BUDGET) -> None:
+        self.compiled = compiled
+        self.schema = schema
+        self.runtime = runtime or Runtime()
+        self.runtime.register(compiled.rulesets)
+        self.budget = firing_budget
+        self._by_name = {r.name: r for r in compiled.rulesets}
+
+    def evaluate(self, facts: list[Fact]) -> Evaluation:
+        result = Evaluation()
+        for fact in sorted(facts, key=lambda f: f.fid):
+            result.facts.setdefault(fact.fid, fact)
+        # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
+        present: set[ProbeHit] = set()
+        with self.runtime.session() as session:
+            for level in range(self.compiled.strata):
+                rulesets = [r for r in self.compiled.rulesets if r.stratum == level]
+                markers = [Fact.make(ABSENT_TYPE, {"probe": pid}, origin="absent")
+                           for pid in self.compiled.absent_by_stratum.get(level, ()) if (pid, ()) not in present]
+                for marker in markers:
+                    result.facts[marker.fid] = marker
+                self._run_stratum(session, rulesets, list(result.facts.values()), result, present)
+        return result
+
+    def _run_stratum(self, session: Session, rulesets: list[CompiledRuleset], known: list[Fact],
+                     result: Evaluation, present: set[ProbeHit]) -> None:
+        pending: dict[str, list[Fact]] = defaultdict(list)
+        for ruleset in rulesets:
+            pending[ruleset.name] = sorted((f for f in known if f.type in ruleset.consumes), key=lambda f: f.fid)
+        seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+        while any(pending.values()):
+            for ruleset in rulesets:
+                batch, pending[ruleset.name] = pending[ruleset.name], []
+                if not batch:
+                    continue
+                activations = session.assert_facts(ruleset.name, [f.engine_dict() for f in batch])
+                for activation in activations:
+                    key = (activation.ruleset + "/" + activation.rule_name, tuple(sorted(activation.bindings.items())))
+                    if key in seen:  # durable fires an 'in' ($or) pattern once per true branch
+                        continue
+                    seen.add(key)
+                    for fact in self._fire(ruleset, activation, result, present):
+                        for target in rulesets:
+                            if fact.type in target.consumes:
+                                pending[target.name].append(fact)
+
+    def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
+              present: set[ProbeHit]) -> list[Fact]:
+        handler = ruleset.handlers.get(activation.rule_name)
+        if handler is None:
+            raise EngineError(f"unknown action {activation.rule_name} in {ruleset.name}")
+        if handler.kind in ("probe", "keyed-probe"):
+            present.add((handler.target, tuple(activation.bindings.get(f"a_{a}", "") for a in handler.key_aliases)))
+            return []
+        if handler.kind != "rule":
+            return []
+        if len(result.firings) >= self.budget:
+            raise EngineError(f"firing budget of {self.budget} exceeded: rules may be chaining without end")
+        rule = self.compiled.rules[handler.target]
+        bound: dict[str, Fact] = {}
+        for alias in handler.aliases:
+            fid = activation.bindings.get(f"a_{alias}")
+            fact = result.facts.get(fid or "")
+            if fact is None:
+                raise EngineError(f"rule {rule.id} matched a fact the evaluator does not know")
+            bound[alias] = fact
+        for negation in self.compiled.keyed_negations.get(rule.id, ()):
+            key = tuple(bound[a].fid for a in negation.key_aliases)
+            if negation.variant == handler.variant and (negation.probe, key) in present:
+                return []  # a 'none' pattern matched these facts in an earlier stratum
+        new_facts: list[Fact] = []
+        produced: list[str] = []
+        outputs: list[Output] = []
+        seq = len(result.firings) + 1
+        for action in rule.actions:
+            if action.assert_ is not None:
+                for type_name, values in action.assert_.items():
+                    resolved = {k: _resolve(v, bound) for k, v in (values or {}).items()}
+                    fact = Fact.make(type_name, resolved, origin="derived")
+                    produced.append(fact.fid)
+                    if fact.fid not in result.facts:
+                        result.facts[fact.fid] = fact
+                        result.producer[fact.fid] = seq
+                        new_facts.append(fact)
+            else:
+                outputs.append(_output(action.kind(), getattr(action, action.kind()), rule, bound))
+        matched = tuple(bound[a].fid for a in handler.aliases if bound[a].type != ABSENT_TYPE)
+        result.firings.append(Firing(seq, rule.id, rule.version, rule.located(), ruleset.stratum,
+                                     matched, tuple(produced), tuple(outputs)))
+        return new_facts
+
+
+def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
+    if isinstance(value, dict) and set(value) == {"ref"}:
+        alias, _, field = str(value["ref"]).partition(".")
+        return bound[alias].values.get(field)
+    if isinstance(value, dict) and set(value) == {"any"}:
+        return any(_resolve(v, bound) is True for v in value["any"])
+    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("add", "mul"):
+        (op, operands), = value.items()
+        numbers = [_resolve(v, bound) for v in operands]
+        if any(not isinstance(n, (int, float)) or isinstance(n, bool) for n in numbers):
+            return None  # an operand is missing: so is the result
+        total = math.fsum(numbers) if op == "add" else math.prod(numbers)  # type: ignore[arg-type]
+        return round(total, 4)
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return None
+
+
+def _fill_text(text: str | None, bound: dict[str, Fact]) -> str | None:
+    if text is None:
+        return None
+
+    def value(match: re.Match[str]) -> str:
+        fact = bound.get(match.group(1))
+        found = fact.values.get(match.group(2)) if fact else None
+        if isinstance(found, float) and found.is_integer():
+            return str(int(found))
+        return "unknown" if found is None else str(found)
+
+    return _TEXT_REF.sub(value, text)
+
+
+def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
+    data: dict[str, Any] = spec.model_dump(exclude_none=False)
+    for key in ("text", "patient_text", "target", "reason", "suggested_test"):
+        if key in data:
+            data[key] = _fill_text(data[key], bound)
+    for key in ("drug", "drug_class", "value", "gene", "dose_change_percent"):
+        if key in data and data[key] is not None:
+            data[key] = _resolve(data[key], bound)
+    if "details" in data:
+        resolved = {k: _resolve(v, bound) for k, v in data["details"].items()}
+        data["details"] = {k: v for k, v in resolved.items() if v is not None}
+    if kind == "recommend":
+        if not data.get("id"):
+            # one rule may recommend for several bound drugs: each is its own recommendation
+            bound_drug = isinstance(spec.drug, dict) and data.get("drug")
+            data["id"] = f"{rule.id}/{data['drug']}" if bound_drug else rule.id
+        data["title"] = rule.title
+        data["strength"] = data.get("strength") or rule.evidence.strength
+        data["evidence"] = {"source": rule.evidence.source, "citation": data.pop("citation", None) or
+                            rule.evidence.citation, "url": rule.evidence.url}
+    return Output(kind, data)

@@ -1,0 +1,64 @@
+"""What an evaluation did: every firing, the facts it matched and what it produced."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.facts.fact import Fact
+
+
+@dataclass(frozen=True)
+class Output:
+    """One plan item a firing produced (recommend, goal, follow_up, warn, suppress, data_gap, assess)."""
+
+    kind: str
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Firing:
+    seq: int
+    rule_id: str
+    rule_version: str
+    source: str
+    stratum: int
+    matched: tuple[str, ...]  # fact ids, in pattern order
+    produced: tuple[str, ...]  # fact ids of derived facts (new or already known)
+    outputs: tuple[Output, ...]
+
+
+@dataclass
+class Evaluation:
+    facts: dict[str, Fact] = field(default_factory=dict)
+    firings: list[Firing] = field(default_factory=list)
+    producer: dict[str, int] = field(default_factory=dict)  # derived fact id -> seq of first firing
+
+    def chain(self, seq: int) -> list[Firing]:
+        """The firings that led to firing ``seq``, inputs first (a topological order)."""
+        by_seq = {f.seq: f for f in self.firings}
+        ordered: list[Firing] = []
+        seen: set[int] = set()
+
+        def visit(current: int) -> None:
+            if current in seen:
+                return
+            seen.add(current)
+            firing = by_seq[current]
+            for fid in firing.matched:
+                if fid in self.producer:
+                    visit(self.producer[fid])
+            ordered.append(firing)
+
+        visit(seq)
+        return ordered
+
+    def input_facts(self, seq: int) -> list[Fact]:
+        """The patient's own facts under a firing's chain."""
+        found: dict[str, Fact] = {}
+        for firing in self.chain(seq):
+            for fid in firing.matched:
+                fact = self.facts.get(fid)
+                if fact is not None and fact.origin == "input":
+                    found[fid] = fact
+        return [found[k] for k in sorted(found)]
