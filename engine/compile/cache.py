@@ -21,14 +21,14 @@ from pathlib import Path
 from engine.compile.compiler import CompiledPack, compile_pack
 from engine.pack.load import Pack, load_pack, pack_digest
 
-_ENGINE = Path(__file__).resolve().parent
+_ENGINE = Path(__file__).resolve().parent.parent  # the whole engine package
 
 
 @lru_cache(maxsize=1)
 def engine_digest() -> str:
     digest = hashlib.sha256(sys.version.encode())
-    for path in sorted(_ENGINE.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(_ENGINE.rglob("*.py")):
+        digest.update(path.relative_to(_ENGINE).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
