@@ -129,6 +129,31 @@ def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
     return None
 
 
+def _fire_rule(rule: Rule, current: list[Fact], fired: set[VariantFiring], known: dict[str, Fact],
+               new: dict[str, Fact]) -> None:
+    """Every new firing of one rule over ``current``: record it and collect the facts it derives."""
+    # negated types are final here: all their producers sit in earlier strata
+    plain = [n for n in rule.negations if not n.refs()]
+    if any(pattern_matches(n, f, {}) for n in plain for f in current):
+        return
+    correlated = [n for n in rule.negations if n.refs()]
+    for index, variant in enumerate(rule.variants):
+        for bound in _bindings(variant, current, {}):
+            used = {f.fid for f in bound.values()}
+            if any(pattern_matches(n, f, bound) for n in correlated for f in current if f.fid not in used):
+                continue  # a correlated 'none' matched another fact, given these bindings
+            key = (rule.id, index, tuple(bound[p.alias].fid for p in variant))
+            if key in fired:
+                continue
+            fired.add(key)
+            for action in rule.actions:
+                for type_name, values in (action.assert_ or {}).items():
+                    resolved = {k: _resolve(v, bound) for k, v in (values or {}).items()}
+                    derived = Fact.make(type_name, resolved, origin="derived")
+                    if derived.fid not in known:
+                        new[derived.fid] = derived
+
+
 def _run(rules: Sequence[Rule], facts: Sequence[Fact], max_rounds: int) -> tuple[set[VariantFiring], dict[str, Fact]]:
     known: dict[str, Fact] = {f.fid: f for f in facts}
     strata = stratify(rules)
@@ -139,26 +164,7 @@ def _run(rules: Sequence[Rule], facts: Sequence[Fact], max_rounds: int) -> tuple
             current = sorted(known.values(), key=lambda f: f.fid)
             new: dict[str, Fact] = {}
             for rule in active:
-                # negated types are final here: all their producers sit in earlier strata
-                plain = [n for n in rule.negations if not n.refs()]
-                if any(pattern_matches(n, f, {}) for n in plain for f in current):
-                    continue
-                correlated = [n for n in rule.negations if n.refs()]
-                for index, variant in enumerate(rule.variants):
-                    for bound in _bindings(variant, current, {}):
-                        used = {f.fid for f in bound.values()}
-                        if any(pattern_matches(n, f, bound) for n in correlated for f in current if f.fid not in used):
-                            continue  # a correlated 'none' matched another fact, given these bindings
-                        key = (rule.id, index, tuple(bound[p.alias].fid for p in variant))
-                        if key in fired:
-                            continue
-                        fired.add(key)
-                        for action in rule.actions:
-                            for type_name, values in (action.assert_ or {}).items():
-                                resolved = {k: _resolve(v, bound) for k, v in (values or {}).items()}
-                                derived = Fact.make(type_name, resolved, origin="derived")
-                                if derived.fid not in known:
-                                    new[derived.fid] = derived
+                _fire_rule(rule, current, fired, known, new)
             if not new:
                 break
             known.update(new)

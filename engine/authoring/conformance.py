@@ -108,6 +108,30 @@ def _cyp2d6_at_least(score: float) -> str | None:
     return f"*1x≥3/{rest}" if rest else None
 
 
+def _activity_entry(gene: str, result: str) -> tuple[dict[str, object] | None, str]:
+    """An activity-score gene's entry: a partial diplotype for "n/a", a duplication for a lower bound."""
+    if result == "n/a":
+        return {"gene": gene, "diplotype": "*1/*unknown"}, ""
+    if gene == "CYP2D6" and result.startswith("≥"):
+        diplotype = _cyp2d6_at_least(float(result.lstrip("≥")))
+        if diplotype is None:
+            return None, f"{gene} key '{result}' has no duplication diplotype"
+        return {"gene": gene, "diplotype": diplotype}, ""
+    if result.startswith("≥") or not result.replace(".", "").isdigit():
+        return None, f"{gene} key '{result}' has no activity-score input"
+    return {"gene": gene, "activity_score": float(result)}, ""
+
+
+def _genotype_for(gene: str, result: str) -> tuple[dict[str, object] | None, str]:
+    """The patient-file genotype entry for one CPIC lookup key, or None with the reason it cannot be built."""
+    if gene in _ACTIVITY_GENES:
+        return _activity_entry(gene, result)
+    if gene.startswith("HLA-"):
+        allele, _, status = result.partition(" ")
+        return {"gene": gene, "allele": allele, "result": status}, ""
+    return {"gene": gene, "phenotype": result}, ""
+
+
 def patient_for(row: CpicRow) -> tuple[dict[str, object] | None, str]:
     """A patient file for a CPIC row, or None with the reason it cannot be built."""
     extra = _POPULATION_FACTS.get(row.population, {})
@@ -122,22 +146,10 @@ def patient_for(row: CpicRow) -> tuple[dict[str, object] | None, str]:
     for gene, result in row.lookup:
         if result == "No Result":
             continue
-        if gene in _ACTIVITY_GENES and result == "n/a":
-            genotypes.append({"gene": gene, "diplotype": "*1/*unknown"})
-        elif gene == "CYP2D6" and result.startswith("≥"):
-            diplotype = _cyp2d6_at_least(float(result.lstrip("≥")))
-            if diplotype is None:
-                return None, f"{gene} key '{result}' has no duplication diplotype"
-            genotypes.append({"gene": gene, "diplotype": diplotype})
-        elif gene in _ACTIVITY_GENES:
-            if result.startswith("≥") or not result.replace(".", "").isdigit():
-                return None, f"{gene} key '{result}' has no activity-score input"
-            genotypes.append({"gene": gene, "activity_score": float(result)})
-        elif gene.startswith("HLA-"):
-            allele, _, status = result.partition(" ")
-            genotypes.append({"gene": gene, "allele": allele, "result": status})
-        else:
-            genotypes.append({"gene": gene, "phenotype": result})
+        entry, reason = _genotype_for(gene, result)
+        if entry is None:
+            return None, reason
+        genotypes.append(entry)
     patient: dict[str, object] = {"id": "conformance", "medications": [medication], "genotypes": genotypes,
                                   "demographics": {"age": int(str(extra.get("age", 40)))}}
     return patient, ""

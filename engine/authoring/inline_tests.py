@@ -26,10 +26,6 @@ class RuleTestResult:
     passed: bool
     message: str = ""
 
-    @property
-    def test_id(self) -> str:
-        return f"{self.rule_id}::{self.name}"
-
 
 def _fired(generator: Generator, source: RuleSource, patient: Patient, row: str | None) -> bool:
     evaluation = generator.evaluator.evaluate(generator.facts(patient))

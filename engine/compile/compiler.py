@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from engine.compile.partition import Item, partition
+from engine.compile.partition import HandlerKind, Item, partition
 from engine.facts.fact import ABSENT_TYPE, NEVER_TYPE, SENTINEL_TYPE
 from engine.lang.patterns import Pattern, Ref, Test
 from engine.lang.rule import Rule
@@ -42,7 +42,7 @@ class Probe:
 class Handler:
     """What a durable rule name stands for: a variant of a rule, a probe, or the sentinel."""
 
-    kind: str  # rule | probe | keyed-probe | sentinel | absorber
+    kind: HandlerKind
     target: str = ""
     aliases: tuple[str, ...] = ()
     variant: int = 0

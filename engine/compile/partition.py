@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from engine.lang.patterns import Pattern, Ref, Test
 
@@ -54,13 +54,18 @@ def condition_bound(patterns: list[list[Test]]) -> int:
     return condition_bound(rest) + worst
 
 
+# what the evaluator does when a compiled rule fires: a rule's actions, a probe's absence bookkeeping,
+# or nothing (the sentinel that ends each evaluation; the absorber of facts no rule consumes)
+HandlerKind = Literal["rule", "probe", "keyed-probe", "sentinel", "absorber"]
+
+
 @dataclass
 class Item:
     """A unit placed into a ruleset: one variant of a rule, or one probe."""
 
     name_hint: str
     patterns: list[Pattern]
-    handler_kind: str
+    handler_kind: HandlerKind
     target: str
     key_aliases: tuple[str, ...] = ()
     variant: int = 0
@@ -90,6 +95,55 @@ def node_counts(items: list[Item]) -> NodeCounts:
     return counts
 
 
+class _OpenRuleset:
+    """The ruleset being filled: its items, distinct patterns per fact type and their condition bounds."""
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.distinct: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+        self.estimate: dict[str, int] = defaultdict(int)
+        self.nodes: NodeCounts = Counter()
+
+    def _new_patterns(self, item: Item) -> dict[str, set[tuple[Any, ...]]]:
+        added: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+        for index, pattern in enumerate(item.patterns):
+            # identical patterns share alpha nodes, but durable never shares an $or node: each one
+            # counts on a matching fact's stack
+            key = (pattern.tests,) if not has_or(pattern) else (pattern.tests, id(item), index)
+            if key not in self.distinct[pattern.type]:
+                added[pattern.type].add(key)
+        return added
+
+    def _bounds(self, added: dict[str, set[tuple[Any, ...]]]) -> dict[str, int] | None:
+        """The condition bound per fact type with ``added``; None when one passes the limit."""
+        sums = {t: self.estimate[t] + condition_bound([list(k[0]) for k in new]) + 1 for t, new in added.items()}
+        for type_name, total in sums.items():
+            if total > CONDITION_LIMIT:
+                exact = condition_bound([list(k[0]) for k in self.distinct[type_name] | added[type_name]]) + 1
+                if exact > CONDITION_LIMIT:
+                    return None
+                sums[type_name] = exact
+        return sums
+
+    def admit(self, item: Item) -> bool:
+        item_nodes = node_counts([item])
+        if len(self.items) >= RULE_LIMIT or any(self.nodes[k] + n > _NODE_LIMITS[k[0]] for k, n in item_nodes.items()):
+            return False
+        added = self._new_patterns(item)
+        sums = self._bounds(added)
+        if sums is None:
+            return False
+        for type_name, new in added.items():
+            self.distinct[type_name] |= new
+            self.estimate[type_name] = sums[type_name]
+        self.nodes.update(item_nodes)
+        self.items.append(item)
+        return True
+
+
+_NODE_LIMITS = {"shared": SHARE_LIMIT, "or": OR_LIMIT}
+
+
 def partition(groups: list[list[Item]]) -> list[list[Item]]:
     """Pack items (in rule-file order) into rulesets under durable's limits, in one pass.
 
@@ -98,48 +152,16 @@ def partition(groups: list[list[Item]]) -> list[list[Item]]:
     distinct patterns is kept, and the exact (slower) bound of a type is computed only when
     its sum passes the limit; the exact value then becomes the type's running sum.
     """
-    limits = {"shared": SHARE_LIMIT, "or": OR_LIMIT}
     rulesets: list[list[Item]] = []
-    current: list[Item] = []
-    distinct: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
-    estimate: dict[str, int] = defaultdict(int)
-    nodes: NodeCounts = Counter()
-
-    def admit(item: Item) -> bool:
-        item_nodes = node_counts([item])
-        if len(current) >= RULE_LIMIT or any(nodes[k] + n > limits[k[0]] for k, n in item_nodes.items()):
-            return False
-        added: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
-        for index, pattern in enumerate(item.patterns):
-            # identical patterns share alpha nodes, but durable never shares an $or node: each one
-            # counts on a matching fact's stack
-            key = (pattern.tests,) if not has_or(pattern) else (pattern.tests, id(item), index)
-            if key not in distinct[pattern.type]:
-                added[pattern.type].add(key)
-        sums = {t: estimate[t] + condition_bound([list(k[0]) for k in new]) + 1 for t, new in added.items()}
-        for type_name, total in sums.items():
-            if total > CONDITION_LIMIT:
-                exact = condition_bound([list(k[0]) for k in distinct[type_name] | added[type_name]]) + 1
-                if exact > CONDITION_LIMIT:
-                    return False
-                sums[type_name] = exact
-        for type_name, new in added.items():
-            distinct[type_name] |= new
-            estimate[type_name] = sums[type_name]
-        nodes.update(item_nodes)
-        current.append(item)
-        return True
-
+    current = _OpenRuleset()
     for item in (item for group in groups for item in group):
-        if admit(item):
+        if current.admit(item):
             continue
-        if not current:
+        if not current.items:
             raise AssertionError(f"{item.name_hint} alone exceeds durable's limits")  # 32 patterns at most
-        rulesets.append(current)
-        current, nodes = [], Counter()
-        distinct.clear()
-        estimate.clear()
-        admit(item)
-    if current:
-        rulesets.append(current)
+        rulesets.append(current.items)
+        current = _OpenRuleset()
+        current.admit(item)
+    if current.items:
+        rulesets.append(current.items)
     return rulesets

@@ -12,13 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CATEGORIES = ("medication", "lifestyle", "stress", "monitoring", "referral", "testing", "screening", "oncology")
-ACTIONS = ("avoid", "use-alternative", "start", "continue", "stop", "reduce-dose", "increase-dose",
-           "standard-dose", "monitor", "refer", "test", "lifestyle", "not-indicated", "consider")
-Category = Literal["medication", "lifestyle", "stress", "monitoring", "referral", "testing", "screening", "oncology"]
-Action = Literal["avoid", "use-alternative", "start", "continue", "stop", "reduce-dose", "increase-dose",
-                 "standard-dose", "monitor", "refer", "test", "lifestyle", "not-indicated", "consider"]
-Strength = Literal["strong", "moderate", "optional", "weak", "expert-opinion", "no-recommendation"]
+from engine.lang.vocabulary import ACTION_KINDS, Action, ActionKind, Category, Strength
 
 RULE_ID = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 SEMVER = r"^\d+\.\d+\.\d+$"
@@ -146,14 +140,13 @@ class ActionItem(Spec):
     def _exactly_one(self) -> ActionItem:
         given = [name for name in type(self).model_fields if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError("each item of 'then' has exactly one action "
-                             "(assert, recommend, goal, follow_up, warn, suppress, data_gap, assess)")
+            raise ValueError("each item of 'then' has exactly one action (" + ", ".join(ACTION_KINDS) + ")")
         return self
 
-    def kind(self) -> str:
-        for name in type(self).model_fields:
-            if getattr(self, name) is not None:
-                return name.rstrip("_")
+    def kind(self) -> ActionKind:
+        for kind in ACTION_KINDS:
+            if getattr(self, "assert_" if kind == "assert" else kind) is not None:
+                return kind
         raise AssertionError("validated to hold one action")
 
 

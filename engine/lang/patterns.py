@@ -11,6 +11,7 @@ Operators: eq, ne, lt, le, gt, ge, between, in, exists, and ``ref`` for joins.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -128,50 +129,59 @@ def _parse_constraint(field_name: str, kind: FieldKind, constraint: object, at: 
             ctx.error(where, "when.unknown-operator", f"unknown operator '{op}'",
                       did_you_mean(op, OPERATORS) or "operators: " + ", ".join(OPERATORS), key=True)
             continue
-        if op == "ref":
-            test = _operand_test(field_name, kind, "eq", {"ref": operand}, where, ctx, aliases)
-            tests.extend([test] if test else [])
-        elif op == "exists":
-            if not isinstance(operand, bool):
-                ctx.error(where, "when.wrong-type", "exists takes true or false")
-                continue
-            tests.append(Test(field_name, "exists" if operand else "missing"))
-        elif op == "between":
-            if not (isinstance(operand, list) and len(operand) == 2):
-                ctx.error(where, "when.wrong-type", "between takes [low, high] (both included)")
-                continue
-            for sub_op, bound in (("ge", operand[0]), ("le", operand[1])):
-                test = _operand_test(field_name, kind, sub_op, bound, where, ctx, aliases)
-                tests.extend([test] if test else [])
-        elif op == "in":
-            if not isinstance(operand, list) or not operand:
-                ctx.error(where, "when.wrong-type", "in takes a non-empty list of values")
-                continue
-            values: list[Scalar] = []
-            for i, value in enumerate(operand):
-                if _check_scalar(kind, value, where + (i,), ctx):
-                    values.append(value)
-            if len(values) == len(operand):
-                tests.append(Test(field_name, "in", tuple(sorted(set(values), key=str))))
-        else:
-            test = _operand_test(field_name, kind, op, operand, where, ctx, aliases)
-            tests.extend([test] if test else [])
+        parse = _SPECIAL_OPERATORS.get(op, _plain_operator)
+        tests.extend(parse(field_name, kind, op, operand, where, ctx, aliases))
     return tests
+
+
+def _plain_operator(field_name: str, kind: FieldKind, op: str, operand: object, at: PathKey,
+                    ctx: PatternContext, aliases: dict[str, str]) -> list[Test]:
+    if op == "ref":
+        op, operand = "eq", {"ref": operand}
+    test = _operand_test(field_name, kind, op, operand, at, ctx, aliases)
+    return [test] if test else []
+
+
+def _exists_operator(field_name: str, kind: FieldKind, op: str, operand: object, at: PathKey,
+                     ctx: PatternContext, aliases: dict[str, str]) -> list[Test]:
+    if not isinstance(operand, bool):
+        ctx.error(at, "when.wrong-type", "exists takes true or false")
+        return []
+    return [Test(field_name, "exists" if operand else "missing")]
+
+
+def _between_operator(field_name: str, kind: FieldKind, op: str, operand: object, at: PathKey,
+                      ctx: PatternContext, aliases: dict[str, str]) -> list[Test]:
+    if not (isinstance(operand, list) and len(operand) == 2):
+        ctx.error(at, "when.wrong-type", "between takes [low, high] (both included)")
+        return []
+    tests: list[Test] = []
+    for sub_op, bound in (("ge", operand[0]), ("le", operand[1])):
+        tests.extend(_plain_operator(field_name, kind, sub_op, bound, at, ctx, aliases))
+    return tests
+
+
+def _in_operator(field_name: str, kind: FieldKind, op: str, operand: object, at: PathKey,
+                 ctx: PatternContext, aliases: dict[str, str]) -> list[Test]:
+    if not isinstance(operand, list) or not operand:
+        ctx.error(at, "when.wrong-type", "in takes a non-empty list of values")
+        return []
+    values = [value for i, value in enumerate(operand) if _check_scalar(kind, value, at + (i,), ctx)]
+    if len(values) != len(operand):
+        return []
+    return [Test(field_name, "in", tuple(sorted(set(values), key=str)))]
+
+
+_OperatorParser = Callable[[str, FieldKind, str, object, PathKey, PatternContext, dict[str, str]], list[Test]]
+_SPECIAL_OPERATORS: dict[str, _OperatorParser] = {
+    "exists": _exists_operator, "between": _between_operator, "in": _in_operator,
+}
 
 
 def _operand_test(field_name: str, kind: FieldKind, op: str, operand: object, at: PathKey,
                   ctx: PatternContext, aliases: dict[str, str]) -> Test | None:
     if isinstance(operand, dict) and set(operand) == {"ref"}:
-        ref = parse_ref(operand["ref"])
-        if ref is None:
-            ctx.error(at, "when.bad-ref", "a ref is written alias.field, e.g. p.gene")
-            return None
-        if not check_ref(ref, at, ctx, aliases, kind):
-            return None
-        if op in _ORDERED and kind is FieldKind.TEXT:
-            ctx.error(at, "when.wrong-type", f"'{op}' compares numbers; '{field_name}' is text")
-            return None
-        return Test(field_name, op, ref)
+        return _ref_test(field_name, kind, op, operand["ref"], at, ctx, aliases)
     if op in _ORDERED and kind not in (FieldKind.NUMBER, FieldKind.INTEGER):
         ctx.error(at, "when.wrong-type", f"'{op}' compares numbers; '{field_name}' is {kind.value}")
         return None
@@ -179,6 +189,20 @@ def _operand_test(field_name: str, kind: FieldKind, op: str, operand: object, at
         return None
     assert isinstance(operand, (str, int, float, bool))
     return Test(field_name, op, operand)
+
+
+def _ref_test(field_name: str, kind: FieldKind, op: str, written: object, at: PathKey,
+              ctx: PatternContext, aliases: dict[str, str]) -> Test | None:
+    ref = parse_ref(written)
+    if ref is None:
+        ctx.error(at, "when.bad-ref", "a ref is written alias.field, e.g. p.gene")
+        return None
+    if not check_ref(ref, at, ctx, aliases, kind):
+        return None
+    if op in _ORDERED and kind is FieldKind.TEXT:
+        ctx.error(at, "when.wrong-type", f"'{op}' compares numbers; '{field_name}' is text")
+        return None
+    return Test(field_name, op, ref)
 
 
 def check_ref(ref: Ref, at: PathKey, ctx: PatternContext, aliases: dict[str, str],

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.lang.model import Action, Category, Strength
+from engine.lang.vocabulary import Action, Category, Strength
 
 PLAN_SCHEMA = "careplan/plan@1"
 
@@ -100,7 +100,9 @@ class DataGap(PlanModel):
     rule: str
 
 
-class Warning(PlanModel):
+class SafetyWarning(PlanModel):
+    """A safety warning a human must read; ``urgent`` ones make the exit code 1."""
+
     text: str
     severity: Literal["urgent", "caution"]
     patient_text: str | None = None
@@ -126,7 +128,7 @@ class Plan(PlanModel):
     follow_up: list[FollowUp] = Field(default_factory=list)
     suppressed: list[Suppressed] = Field(default_factory=list)
     data_gaps: list[DataGap] = Field(default_factory=list)
-    warnings: list[Warning] = Field(default_factory=list)
+    warnings: list[SafetyWarning] = Field(default_factory=list)
     preferences: PatientPreferences = Field(default_factory=PatientPreferences)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)

@@ -31,55 +31,51 @@ class Offer:
     if_declined: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Preferences:
-    declines: tuple[str, ...]
-    prefers_non_pharmacologic: bool
-    goals: tuple[str, ...] = ()
+def preferences_of(evaluation: Evaluation) -> PatientPreferences:
+    """The preferences the patient stated, read from the evaluation's input facts."""
+    facts = evaluation.facts.values()
+    declines = sorted({str(f.values["item"]) for f in facts if f.type == "declined" and "item" in f.values})
+    prefers = any(f.type == "preference" and f.values.get("prefers_non_pharmacologic") is True for f in facts)
+    goals = sorted({str(f.values["text"]) for f in facts if f.type == "patient_goal" and "text" in f.values})
+    return PatientPreferences(goals=goals, declines=declines, prefers_non_pharmacologic=prefers)
 
-    @staticmethod
-    def of(evaluation: Evaluation) -> Preferences:
-        facts = evaluation.facts.values()
-        declines = sorted({str(f.values["item"]) for f in facts if f.type == "declined" and "item" in f.values})
-        prefers = any(f.type == "preference" and f.values.get("prefers_non_pharmacologic") is True for f in facts)
-        goals = sorted({str(f.values["text"]) for f in facts if f.type == "patient_goal" and "text" in f.values})
-        return Preferences(tuple(declines), prefers, tuple(goals))
 
-    def stated(self) -> PatientPreferences:
-        return PatientPreferences(goals=list(self.goals), declines=list(self.declines),
-                                  prefers_non_pharmacologic=self.prefers_non_pharmacologic)
+def _shared_decision(prefs: PatientPreferences, rec: Recommendation, offer: Offer) -> str | None:
+    """Mark ``rec`` as a shared decision when the patient declines it or prefers no medicine; the declined item."""
+    offered = {item for item in (*offer.treatments, rec.drug, rec.drug_class) if item}
+    declined = next((item for item in prefs.declines if item in offered), None)
+    if declined is not None and rec.action in _PROPOSING:
+        rec.shared_decision = SharedDecision(
+            declined=declined, options=list(offer.if_declined),
+            text=f"The patient declines {declined}. Discuss what the guideline expects from it, "
+                 "offer the options listed and record the patient's decision.")
+    elif prefs.prefers_non_pharmacologic and rec.category == "medication" and rec.action in _MEDICINE_STARTS:
+        rec.shared_decision = SharedDecision(
+            preference="prefers non-pharmacologic treatment", options=list(offer.if_declined),
+            text="The patient prefers treatment without medicines. The guideline recommends this medicine "
+                 "for this patient's risk; discuss it alongside the lifestyle plan and record the decision.")
+    return declined
 
-    def apply(self, recs: list[Recommendation], offers: dict[str, Offer],
-              drug_classes: dict[str, str]) -> list[Suppressed]:
-        """Mark shared decisions in place; return the alternatives removed because the patient declines them."""
-        removed: list[Suppressed] = []
-        for rec in recs:
-            offer = offers.get(rec.id, Offer())
-            offered = {item for item in (*offer.treatments, rec.drug, rec.drug_class) if item}
-            declined = next((item for item in self.declines if item in offered), None)
-            if declined is not None and rec.action in _PROPOSING:
-                rec.shared_decision = SharedDecision(
-                    declined=declined, options=list(offer.if_declined),
-                    text=f"The patient declines {declined}. Discuss what the guideline expects from it, "
-                         "offer the options listed and record the patient's decision.")
-            elif (self.prefers_non_pharmacologic and rec.category == "medication"
-                  and rec.action in _MEDICINE_STARTS):
-                rec.shared_decision = SharedDecision(
-                    preference="prefers non-pharmacologic treatment", options=list(offer.if_declined),
-                    text="The patient prefers treatment without medicines. The guideline recommends this medicine "
-                         "for this patient's risk; discuss it alongside the lifestyle plan and record the decision.")
-            for alternative in list(rec.alternatives):
-                reason = next((item for item in self.declines
-                               if item in (alternative, drug_classes.get(alternative))), None)
-                # a declined class the whole recommendation is about stays visible as its shared decision
-                if reason is not None and reason != declined:
-                    rec.alternatives.remove(alternative)
-                    removed.append(Suppressed(id=f"{rec.id}/alternative:{alternative}", by=PREFERENCE_RULE,
-                                              reason=f"the patient declines {reason}"))
-        return removed
 
-    def order_key(self, rec: Recommendation) -> int:
-        """Lifestyle and stress advice first when the patient prefers non-drug treatment."""
-        if self.prefers_non_pharmacologic and rec.category in _NON_DRUG_FIRST:
-            return 0
-        return 1
+def apply_preferences(prefs: PatientPreferences, recs: list[Recommendation], offers: dict[str, Offer],
+                      drug_classes: dict[str, str]) -> list[Suppressed]:
+    """Mark shared decisions in place; return the alternatives removed because the patient declines them."""
+    removed: list[Suppressed] = []
+    for rec in recs:
+        declined = _shared_decision(prefs, rec, offers.get(rec.id, Offer()))
+        for alternative in list(rec.alternatives):
+            reason = next((item for item in prefs.declines
+                           if item in (alternative, drug_classes.get(alternative))), None)
+            # a declined class the whole recommendation is about stays visible as its shared decision
+            if reason is not None and reason != declined:
+                rec.alternatives.remove(alternative)
+                removed.append(Suppressed(id=f"{rec.id}/alternative:{alternative}", by=PREFERENCE_RULE,
+                                          reason=f"the patient declines {reason}"))
+    return removed
+
+
+def order_key(prefs: PatientPreferences, rec: Recommendation) -> int:
+    """Lifestyle and stress advice first when the patient prefers non-drug treatment."""
+    if prefs.prefers_non_pharmacologic and rec.category in _NON_DRUG_FIRST:
+        return 0
+    return 1

@@ -8,21 +8,18 @@ chaining. Between strata, probes that found nothing become ``__absent`` markers.
 
 from __future__ import annotations
 
-import math
-import re
 from collections import defaultdict
-from typing import Any
 
 from engine.compile.compiler import CompiledPack, CompiledRuleset
-from engine.facts.fact import ABSENT_TYPE, Fact, Scalar
+from engine.facts.fact import ABSENT_TYPE, Fact
 from engine.facts.schema import FactSchema
-from engine.lang.rule import Rule
+from engine.run.outputs import Output
+from engine.run.resolve import build_output, resolve
 from engine.run.runtime import Activation, EngineError, Runtime, Session
-from engine.run.trace import Evaluation, Firing, Output
+from engine.run.trace import Evaluation, Firing
 
 DEFAULT_FIRING_BUDGET = 5000
 ProbeHit = tuple[str, tuple[str, ...]]
-_TEXT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class Evaluator:
@@ -81,8 +78,10 @@ class Evaluator:
         if handler.kind in ("probe", "keyed-probe"):
             present.add((handler.target, tuple(activation.bindings.get(f"a_{a}", "") for a in handler.key_aliases)))
             return []
-        if handler.kind != "rule":
+        if handler.kind in ("sentinel", "absorber"):
             return []
+        if handler.kind != "rule":
+            raise EngineError(f"unknown handler kind {handler.kind!r} for {activation.rule_name}")
         if len(result.firings) >= self.budget:
             raise EngineError(f"firing budget of {self.budget} exceeded: rules may be chaining without end")
         rule = self.compiled.rules[handler.target]
@@ -104,7 +103,7 @@ class Evaluator:
         for action in rule.actions:
             if action.assert_ is not None:
                 for type_name, values in action.assert_.items():
-                    resolved = {k: _resolve(v, bound) for k, v in (values or {}).items()}
+                    resolved = {k: resolve(v, bound) for k, v in (values or {}).items()}
                     fact = Fact.make(type_name, resolved, origin="derived")
                     produced.append(fact.fid)
                     if fact.fid not in result.facts:
@@ -112,63 +111,11 @@ class Evaluator:
                         result.producer[fact.fid] = seq
                         new_facts.append(fact)
             else:
-                outputs.append(_output(action.kind(), getattr(action, action.kind()), rule, bound))
+                kind = action.kind()
+                if kind == "assert":
+                    raise EngineError(f"rule {rule.id}: an assert action without facts")
+                outputs.append(build_output(kind, getattr(action, kind), rule, bound))
         matched = tuple(bound[a].fid for a in handler.aliases if bound[a].type != ABSENT_TYPE)
         result.firings.append(Firing(seq, rule.id, rule.version, rule.located(), ruleset.stratum,
                                      matched, tuple(produced), tuple(outputs)))
         return new_facts
-
-
-def _resolve(value: Any, bound: dict[str, Fact]) -> Scalar | None:
-    if isinstance(value, dict) and set(value) == {"ref"}:
-        alias, _, field = str(value["ref"]).partition(".")
-        return bound[alias].values.get(field)
-    if isinstance(value, dict) and set(value) == {"any"}:
-        return any(_resolve(v, bound) is True for v in value["any"])
-    if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("add", "mul"):
-        (op, operands), = value.items()
-        numbers = [_resolve(v, bound) for v in operands]
-        if any(not isinstance(n, (int, float)) or isinstance(n, bool) for n in numbers):
-            return None  # an operand is missing: so is the result
-        total = math.fsum(numbers) if op == "add" else math.prod(numbers)  # type: ignore[arg-type]
-        return round(total, 4)
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    return None
-
-
-def _fill_text(text: str | None, bound: dict[str, Fact]) -> str | None:
-    if text is None:
-        return None
-
-    def value(match: re.Match[str]) -> str:
-        fact = bound.get(match.group(1))
-        found = fact.values.get(match.group(2)) if fact else None
-        if isinstance(found, float) and found.is_integer():
-            return str(int(found))
-        return "unknown" if found is None else str(found)
-
-    return _TEXT_REF.sub(value, text)
-
-
-def _output(kind: str, spec: Any, rule: Rule, bound: dict[str, Fact]) -> Output:
-    data: dict[str, Any] = spec.model_dump(exclude_none=False)
-    for key in ("text", "patient_text", "target", "reason", "suggested_test"):
-        if key in data:
-            data[key] = _fill_text(data[key], bound)
-    for key in ("drug", "drug_class", "value", "gene", "dose_change_percent"):
-        if key in data and data[key] is not None:
-            data[key] = _resolve(data[key], bound)
-    if "details" in data:
-        resolved = {k: _resolve(v, bound) for k, v in data["details"].items()}
-        data["details"] = {k: v for k, v in resolved.items() if v is not None}
-    if kind == "recommend":
-        if not data.get("id"):
-            # one rule may recommend for several bound drugs: each is its own recommendation
-            bound_drug = isinstance(spec.drug, dict) and data.get("drug")
-            data["id"] = f"{rule.id}/{data['drug']}" if bound_drug else rule.id
-        data["title"] = rule.title
-        data["strength"] = data.get("strength") or rule.evidence.strength
-        data["evidence"] = {"source": rule.evidence.source, "citation": data.pop("citation", None) or
-                            rule.evidence.citation, "url": rule.evidence.url}
-    return Output(kind, data)

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from engine.facts.fact import Fact
-
-
-@dataclass(frozen=True)
-class Output:
-    """One plan item a firing produced (recommend, goal, follow_up, warn, suppress, data_gap, assess)."""
-
-    kind: str
-    data: dict[str, Any]
+from engine.run.outputs import Output
 
 
 @dataclass(frozen=True)
@@ -25,7 +17,7 @@ class Firing:
     stratum: int
     matched: tuple[str, ...]  # fact ids, in pattern order
     produced: tuple[str, ...]  # fact ids of derived facts (new or already known)
-    outputs: tuple[Output, ...]
+    outputs: tuple[Output, ...]  # the plan items it produced, typed per kind
 
 
 @dataclass
@@ -52,13 +44,3 @@ class Evaluation:
 
         visit(seq)
         return ordered
-
-    def input_facts(self, seq: int) -> list[Fact]:
-        """The patient's own facts under a firing's chain."""
-        found: dict[str, Fact] = {}
-        for firing in self.chain(seq):
-            for fid in firing.matched:
-                fact = self.facts.get(fid)
-                if fact is not None and fact.origin == "input":
-                    found[fid] = fact
-        return [found[k] for k in sorted(found)]
