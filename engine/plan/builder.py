@@ -15,6 +15,7 @@ from engine.clinical.drug_classes import DrugClasses
 from engine.compile.compiler import CompiledPack
 from engine.facts.schema import FactSchema
 from engine.lang.vocabulary import ACTIONS, CATEGORIES
+from engine.plan.medication_review import ReviewIndex, review
 from engine.plan.model import (
     Assessment,
     Because,
@@ -51,6 +52,7 @@ class PlanBuilder:
         self.schema = schema
         self.data_versions = dict(data_versions or {})
         self.drug_classes = drug_classes or DrugClasses()
+        self.review_index = ReviewIndex(compiled.rules.values())
 
     def describe(self, fid: str, evaluation: Evaluation) -> str:
         fact = evaluation.facts[fid]
@@ -97,6 +99,8 @@ class PlanBuilder:
                                                       patient_text=d.patient_text, rule=f.rule_id)
                                 for f, d in outputs.warn}.values(),
                                key=lambda w: (w.severity != "urgent", w.text))
+        inputs = [f for f in evaluation.facts.values() if f.origin == "input"]
+        plan.medication_review = review(inputs, plan.recommendations, self.review_index, self.drug_classes)
         return plan
 
     def _recommendations(self, items: list[tuple[Firing, RecommendOutput]], evaluation: Evaluation,

@@ -109,6 +109,20 @@ class SafetyWarning(PlanModel):
     rule: str
 
 
+class MedicationReview(PlanModel):
+    """One medicine of the patient file: what the pack checked for it and what the plan says."""
+
+    drug: str
+    status: str = Field(description="as the patient file gives it (active, planned, ...)")
+    checked: list[str] = Field(default_factory=list,
+                               description="what the pack's rules for this medicine read (genotype GENE, age, ...)")
+    unavailable: list[str] = Field(default_factory=list,
+                                   description="checks the pack has for it whose input the patient file lacks")
+    outcome: str = Field(description="the strongest action the plan takes on it, 'no change', or "
+                                     "'not evaluated by this pack'")
+    by: list[str] = Field(default_factory=list, description="the rules behind the outcome")
+
+
 class PatientPreferences(PlanModel):
     """What the patient told us (preferences section of the patient file), shown back to them."""
 
@@ -130,6 +144,7 @@ class Plan(PlanModel):
     data_gaps: list[DataGap] = Field(default_factory=list)
     warnings: list[SafetyWarning] = Field(default_factory=list)
     preferences: PatientPreferences = Field(default_factory=PatientPreferences)
+    medication_review: list[MedicationReview] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
