@@ -48,6 +48,7 @@ class RecommendSpec(Spec):
     patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
     strength: Strength | None = Field(default=None, description="overrides evidence.strength")
     citation: str | None = Field(default=None, description="overrides evidence.citation (e.g. per table row)")
+    url: str | None = Field(default=None, description="overrides evidence.url, with citation (e.g. per table row)")
 
     @field_validator("id", mode="before")
     @classmethod

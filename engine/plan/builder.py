@@ -191,6 +191,7 @@ def _precedence(recs: dict[str, Recommendation], negative: dict[str, Recommendat
             out[(rec.id, blocker.id)] = Suppressed(
                 id=rec.id, by=blocker.id,
                 reason=f"{blocker.action} {rec.drug} takes precedence over {rec.action}")
+    _standard_dose_superseded(recs, out)
     for rec in recs.values():
         flagged = [alt for alt in rec.alternatives if alt in negative]
         for alt in flagged:
@@ -224,3 +225,18 @@ class _Outputs:
             for output in firing.outputs:
                 lists[type(output)].append((firing, output))
         return found
+
+
+def _standard_dose_superseded(recs: dict[str, Recommendation], out: dict[tuple[str, str], Suppressed]) -> None:
+    """A standard dose says only that a genotype changes nothing; any other statement on the drug
+    (an age limit, kidney function, an interaction, a dose change) is the one the plan keeps."""
+    removed = {key[0] for key in out}
+    for rec in recs.values():
+        if rec.action != "standard-dose" or rec.drug is None or rec.id in removed:
+            continue
+        others = sorted((r for r in recs.values() if r.drug == rec.drug and r.action != "standard-dose"
+                         and r.id not in removed), key=lambda r: r.id)
+        if others:
+            out[(rec.id, others[0].id)] = Suppressed(
+                id=rec.id, by=others[0].id,
+                reason=f"{others[0].action} {rec.drug} takes precedence over a standard dose from the genotype alone")

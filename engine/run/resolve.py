@@ -103,7 +103,8 @@ def _recommend(spec: RecommendSpec, rule: Rule, bound: Bound) -> RecommendOutput
         dose_change_percent=_number(spec.dose_change_percent, bound, rule, "dose_change_percent"),
         text=fill_text(spec.text, bound), patient_text=_fill(spec.patient_text, bound),
         strength=spec.strength or rule.evidence.strength,
-        evidence=EvidenceOutput(rule.evidence.source, spec.citation or rule.evidence.citation, rule.evidence.url))
+        evidence=EvidenceOutput(rule.evidence.source, spec.citation or rule.evidence.citation,
+                                spec.url or rule.evidence.url))
 
 
 def _goal(spec: GoalSpec, rule: Rule, bound: Bound) -> GoalOutput:
