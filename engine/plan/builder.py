@@ -29,7 +29,7 @@ from engine.plan.model import (
     SafetyWarning,
     Suppressed,
 )
-from engine.plan.preferences import Offer, apply_preferences, order_key, preferences_of
+from engine.plan.preferences import PREFERENCE_RULE, Offer, apply_preferences, order_key, preferences_of
 from engine.run.outputs import (
     AssessOutput,
     DataGapOutput,
@@ -83,15 +83,18 @@ class PlanBuilder:
         suppressed += apply_preferences(preferences, kept, offers, self.drug_classes.by_drug)
         plan.recommendations = sorted(kept, key=lambda r: (
             order_key(preferences, r), CATEGORIES.index(r.category), ACTIONS.index(r.action), r.drug or "", r.id))
-        plan.suppressed = sorted(suppressed, key=lambda s: (s.id, s.by))
+        orphans = _Orphans(plan.recommendations, suppressed)
+        goals = [(f, g) for f, g in outputs.goal if orphans.keep(f, "goal", g.text)]
+        follow_ups = [(f, d) for f, d in outputs.follow_up if orphans.keep(f, "follow-up", d.text)]
+        plan.suppressed = sorted(suppressed + orphans.dropped, key=lambda s: (s.id, s.by))
         plan.preferences = preferences
         plan.assessments = self._assessments(outputs.assess, evaluation)
         plan.goals = sorted({g.text: Goal(text=g.text, target=g.target, due=g.due,
                                           patient_text=g.patient_text, rule=f.rule_id)
-                             for f, g in outputs.goal}.values(), key=lambda g: (g.rule, g.text))
+                             for f, g in goals}.values(), key=lambda g: (g.rule, g.text))
         plan.follow_up = sorted({d.text: FollowUp(text=d.text, interval_days=d.interval_days,
                                                   patient_text=d.patient_text, rule=f.rule_id)
-                                 for f, d in outputs.follow_up}.values(),
+                                 for f, d in follow_ups}.values(),
                                 key=lambda x: (x.interval_days, x.text))
         plan.data_gaps = sorted({d.text: DataGap(text=d.text, suggested_test=d.suggested_test, rule=f.rule_id)
                                  for f, d in outputs.data_gap}.values(), key=lambda x: x.text)
@@ -240,3 +243,38 @@ def _standard_dose_superseded(recs: dict[str, Recommendation], out: dict[tuple[s
             out[(rec.id, others[0].id)] = Suppressed(
                 id=rec.id, by=others[0].id,
                 reason=f"{others[0].action} {rec.drug} takes precedence over a standard dose from the genotype alone")
+
+
+class _Orphans:
+    """Goals and follow-ups belong to the recommendation their firing made: when that recommendation
+    is suppressed or the patient declines it, "statin started: recheck lipids" would contradict the
+    plan, so they are dropped too and listed as suppressed with the reason."""
+
+    def __init__(self, kept: list[Recommendation], suppressed: list[Suppressed]) -> None:
+        self.kept = {r.id: r for r in kept}
+        self.blocker = {s.id: s for s in sorted(suppressed, key=lambda s: (s.id, s.by))}
+        self._dropped: dict[tuple[str, str], Suppressed] = {}
+
+    def _why_not(self, rec_id: str) -> tuple[str, str] | None:
+        """Who took the recommendation out of the plan and why; None while it stands."""
+        rec = self.kept.get(rec_id)
+        if rec is None:
+            blocker = self.blocker.get(rec_id)
+            return (blocker.by, f"{rec_id} is not recommended: {blocker.reason}") if blocker else None
+        if rec.shared_decision is not None and rec.shared_decision.declined is not None:
+            return PREFERENCE_RULE, f"the patient declines {rec.shared_decision.declined} ({rec_id})"
+        return None
+
+    def keep(self, firing: Firing, kind: str, text: str) -> bool:
+        made = [o.id for o in firing.outputs if isinstance(o, RecommendOutput)]
+        reasons = [self._why_not(rec_id) for rec_id in made]
+        if not made or any(reason is None for reason in reasons):
+            return True
+        by, reason = next(r for r in reasons if r is not None)
+        item = Suppressed(id=f"{firing.rule_id}/{kind}", by=by, reason=f"{reason}; so not: {text}")
+        self._dropped.setdefault((item.id, item.by), item)
+        return False
+
+    @property
+    def dropped(self) -> list[Suppressed]:
+        return list(self._dropped.values())
