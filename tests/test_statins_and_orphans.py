@@ -9,7 +9,7 @@ from engine.patient.model import Patient
 from engine.plan.model import Plan
 
 AT = "2026-01-01T00:00:00Z"
-INTERMEDIATE = {"demographics": {"age": 60, "sex": "male", "race": "white"},
+INTERMEDIATE: dict[str, Any] = {"demographics": {"age": 60, "sex": "male", "race": "white"},
                 "vitals": {"blood_pressure": [{"systolic": 140, "diastolic": 85}]},
                 "labs": {"total_cholesterol_mg_dl": 230, "hdl_mg_dl": 40}, "lifestyle": {"smoking": "current"}}
 
