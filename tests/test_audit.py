@@ -18,7 +18,7 @@ import pytest
 from engine.audit import GENESIS_HASH, AuditEntry, AuditError, AuditTrail, ChainHead, PlanRecord, digest, verify
 from engine.audit.trail import COLUMNS, resolve_audit_db
 from engine.generator import Generator
-from engine.patient_file import load_patient
+from engine.patient.loader import load_patient
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PACK_DIGEST = digest(b"pack")
