@@ -2,7 +2,8 @@
 
 A ref (``{ref: alias.field}``) takes the matched fact's value, ``any`` and the arithmetic forms
 combine them (a missing operand makes the result missing, never zero), and ``{alias.field}`` in
-wording is filled in. Each output kind is built into its own record (engine.run.outputs).
+wording is filled in (a value the patient file does not hold reads "(not recorded)").
+Each output kind is built into its own record (engine.run.outputs).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def fill_text(text: str, bound: Bound) -> str:
         found = fact.values.get(match.group(2)) if fact else None
         if isinstance(found, float) and found.is_integer():
             return str(int(found))
-        return "unknown" if found is None else str(found)
+        # a value the file does not hold is said to be missing, never guessed at or called "unknown"
+        return "(not recorded)" if found is None else str(found)
 
     return TEXT_REF.sub(value, text)
 
