@@ -1,20 +1,25 @@
 """careplan's command line: generate, explain, validate, schema. Parsing and exit codes only.
 
-Exit codes (CONTRACT.md): 0 success; 1 the plan carries urgent safety warnings; 2 bad
-input (patient file, rule pack, arguments), reported as ``file:line:col: field: message``
-with no traceback; 3 an internal engine failure (the plan is withheld: fail closed).
-Tracebacks never print local variables: they hold patient data.
+Exit codes (CONTRACT.md): 0 success; 1 the plan carries urgent safety warnings, and
+nothing else ever exits 1; 2 bad input (patient file, rule pack, arguments, an output path
+that cannot be), reported as ``file:line:col: field: message`` with no traceback; 3 no plan
+because something failed unexpectedly (a bug, the engine, an I/O error): one line on
+stderr naming the exception's type, the traceback only with ``--debug``; 130 interrupted
+(Ctrl-C). Tracebacks never print local variables: they hold patient data.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from engine.authoring.conformance import run_diplotypes
 from engine.authoring.cpic_import import import_cpic
@@ -29,10 +34,62 @@ from engine.render.explain import explain_text
 from engine.run.runtime import EngineError
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 
+DEBUG_FLAG = "--debug"
+_DEBUG_KEY = "careplan.debug"
+
+
+class _Commands(TyperGroup):
+    """The top-level command group: every way a command can end becomes its exit code.
+
+    ``--debug`` may stand anywhere before ``--`` (``careplan generate p.yaml --debug`` as well as
+    ``careplan --debug generate p.yaml``); ``CAREPLAN_DEBUG=1`` does the same.
+    """
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # ctx: typer's click Context
+        end = args.index("--") if "--" in args else len(args)
+        if DEBUG_FLAG in args[:end]:
+            ctx.meta[_DEBUG_KEY] = True
+            args = [a for a in args[:end] if a != DEBUG_FLAG] + args[end:]
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # exit codes chosen by the commands; usage errors (click: exit 2)
+        except KeyboardInterrupt:
+            typer.echo("careplan: interrupted", err=True)
+            raise typer.Exit(130) from None
+        except DiagnosticError as exc:  # bad input that a command did not catch itself
+            _fail(exc.diagnostics)
+        except Exception as exc:
+            _unexpected(exc, debug=bool(ctx.meta.get(_DEBUG_KEY)) or os.environ.get("CAREPLAN_DEBUG") == "1")
+
+
+def _unexpected(exc: Exception, *, debug: bool) -> NoReturn:
+    """Exit 3 with one line that names the exception's type (its message may quote patient data)."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    if isinstance(exc, OSError):
+        reason = exc.strerror or type(exc).__name__
+        typer.echo(f"careplan: I/O error: {reason} ({type(exc).__name__}); run with {DEBUG_FLAG} for the traceback",
+                   err=True)
+    else:
+        typer.echo(f"careplan: internal error: {type(exc).__name__}; run with {DEBUG_FLAG} for the traceback",
+                   err=True)
+    raise typer.Exit(3)
+
+
 app = typer.Typer(
     name="careplan", help="Personalized care plans from declarative clinical guidelines.",
-    add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+    add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False, cls=_Commands,
 )
+
+
+@app.callback()
+def _options(debug: Annotated[bool, typer.Option(
+        DEBUG_FLAG, help="print the traceback of an internal error (exit 3); also after a command")] = False) -> None:
+    """Personalized care plans from declarative clinical guidelines."""
 
 
 class Format(str, Enum):
@@ -82,6 +139,43 @@ def _plan(patient_file: Path, pack: Path | None) -> tuple[Generator, Result]:
         _internal(exc)
 
 
+def _check_output(out: Path, option: str, *, directory: bool = False) -> None:
+    """Exit 2 before any work when the output path cannot be written to."""
+    if out.is_dir() and not directory:
+        _fail([Diagnostic(Location(str(out)), "usage.bad-output", f"{option}: this is a directory",
+                          hint="give the path of a file to write, e.g. a name inside this directory")])
+    if not out.parent.is_dir():
+        _fail([Diagnostic(Location(str(out)), "usage.bad-output",
+                          f"{option}: the directory to write into does not exist",
+                          hint="create the directory first, or give another path")])
+
+
+def _write(text: str, out: Path | None) -> None:
+    """Write the document; an I/O error is exit 3 with one line naming where."""
+    try:
+        if out is not None:
+            out.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OSError as exc:
+        if out is None:
+            _silence_stdout()
+        where = str(out) if out is not None else "standard output"
+        typer.echo(f"careplan: cannot write {where}: {exc.strerror or type(exc).__name__}", err=True)
+        raise typer.Exit(3) from None
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's last flush is quiet."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (a test runner's buffer): nothing will flush to a closed pipe
+
+
 def _internal(exc: Exception) -> NoReturn:
     typer.echo(f"error: the engine failed and no plan was produced: {exc}", err=True)
     raise typer.Exit(3)
@@ -99,15 +193,14 @@ def generate(
     if format is Format.fhir:
         _fail([Diagnostic(Location("--format"), "usage.unsupported",
                           "FHIR output is not available in this version; use md, html or json")])
+    if out is not None:
+        _check_output(out, "--out")
     generator, result = _plan(patient_file, pack)
     try:
         text = generator.render(result.plan, format.value, audience.value)
     except RenderError as exc:
         _internal(exc)
-    if out is not None:
-        out.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _write(text if text.endswith("\n") else text + "\n", out)
     for warning in result.plan.warnings:
         if warning.severity == "urgent":
             typer.echo(f"URGENT: {warning.text}", err=True)
@@ -193,6 +286,7 @@ def import_cpic_command(
         "--diplotypes", help="CPIC's diplotype-phenotype table: report where the allele tables disagree")] = None,
 ) -> None:
     """Build a rule pack whose pharmacogenomic tables are CPIC's rows; print what changed."""
+    _check_output(out, "--out", directory=True)
     try:
         report = import_cpic(recommendations, out, base or default_pack_root())
     except DiagnosticError as exc:

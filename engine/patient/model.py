@@ -1,39 +1,105 @@
 """The patient facts file (CONTRACT.md section 2) as a strict pydantic model.
 
 Units are fixed by field names; every measured value carries its physiological range,
-and a value outside it is refused rather than clamped. Error messages never repeat the
-patient's value (it may identify them); the field path, range and unit say enough.
+and a value outside it is refused rather than clamped, so every number that reaches the
+engine is one it holds exactly (``engine.facts.fact.engine_json``). Lists, texts and the
+copy numbers of a diplotype are bounded too (the limits below, named in the JSON Schema
+and in the errors). Error messages never repeat the patient's value (it may identify
+them); the field path, range and unit say enough.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
+MAX_TEXT = 1000  # characters in one free-text value (a name, an indication, a goal)
+MAX_COPIES = 20  # copies of one allele in a diplotype ("*1x3"); CPIC tables stop at "≥3"
 
-def measured(low: float, high: float, unit: str, *, integer: bool = False) -> Any:
-    """A number checked against an inclusive physiological range, typed strictly (no "150")."""
+# How many items a list may hold: generous for any one patient, small enough that a runaway
+# export is refused with a clear error instead of slowing the engine down.
+MAX_READINGS = 1000
+MAX_CONDITIONS = 1000
+MAX_ALLERGIES = 500
+MAX_MEDICATIONS = 1000
+MAX_GENOTYPES = 1000
+MAX_CANCERS = 50
+MAX_VARIANTS = 1000
+MAX_RELATIVES = 1000
+MAX_PREFERENCES = 100
 
-    def check(value: float) -> float:
-        if not low <= value <= high:
+
+def measured(low: float, high: float, unit: str, *, integer: bool = False, places: int | None = None) -> Any:
+    """A number checked against an inclusive physiological range, typed strictly (no "150").
+
+    ``places``: the decimal places the normaliser keeps for this field; a value that would
+    round to 0 there is refused (the engine must see the value the file holds, not zero).
+    """
+
+    def in_range(value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not low <= value <= high:
             raise PydanticCustomError(
                 "range", "value is outside {low}..{high} {unit}",
                 {"low": _plain(low), "high": _plain(high), "unit": unit},
+            )
+        if places is not None and isinstance(value, float) and value != 0 and round(value, places) == 0:
+            raise PydanticCustomError(
+                "range", "a value this small is kept as 0 (the engine keeps {places} decimal places); write 0 or "
+                "at least {smallest} {unit}", {"places": places, "smallest": _plain(0.5 * 10 ** -places), "unit": unit},
             )
         return value
 
     base: Any = int if integer else float
     return Annotated[
-        base, Strict(), AfterValidator(check),
+        base, Strict(), BeforeValidator(in_range),
         Field(json_schema_extra={"minimum": low, "maximum": high, "x-unit": unit}),
     ]
 
 
 def _plain(number: float) -> str:
     return str(int(number)) if float(number).is_integer() else str(number)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """A date, or text written YYYY-MM-DD (JSON has no dates); never a number read as a timestamp."""
+    if isinstance(value, dt.datetime):
+        raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD), not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD)")
+    if not _ISO_DATE.fullmatch(value.strip()):
+        raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD)")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise PydanticCustomError("date_value", "not a real calendar date (YYYY-MM-DD)") from None
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+Text = Annotated[str, Field(max_length=MAX_TEXT)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+_COPIES = re.compile(r".+?x(?:≥|>=)?([0-9]+)")  # engine.patient.normalise.allele_copies reads the same suffix
+
+
+def _copies_bounded(diplotype: str | None) -> str | None:
+    """Refuse a copy number ("*1x3") above MAX_COPIES: it would be multiplied into an activity score."""
+    if diplotype is None:
+        return None
+    for allele in diplotype.split("/"):
+        match = _COPIES.fullmatch(allele.strip())
+        if match and not (len(match.group(1)) <= 2 and 1 <= int(match.group(1)) <= MAX_COPIES):
+            raise PydanticCustomError(
+                "range", "a copy number (the N of xN) must lie between 1 and {high}",
+                {"high": MAX_COPIES})
+    return diplotype
 
 
 class StrictModel(BaseModel):
@@ -55,7 +121,7 @@ class Demographics(StrictModel):
 class BloodPressureReading(StrictModel):
     systolic: measured(50, 300, "mmHg")  # type: ignore[valid-type]
     diastolic: measured(20, 200, "mmHg")  # type: ignore[valid-type]
-    date: dt.date | None = None
+    date: IsoDate | None = None
     setting: Literal["office", "home", "ambulatory"] = "office"
 
     @model_validator(mode="after")
@@ -66,15 +132,15 @@ class BloodPressureReading(StrictModel):
 
 
 class Vitals(StrictModel):
-    blood_pressure: list[BloodPressureReading] = Field(default_factory=list)
+    blood_pressure: list[BloodPressureReading] = Field(default_factory=list, max_length=MAX_READINGS)
     height_cm: measured(50, 250, "cm") | None = None  # type: ignore[valid-type]
     weight_kg: measured(2, 400, "kg") | None = None  # type: ignore[valid-type]
 
 
 class CodedCondition(StrictModel):
-    system: str
-    code: str
-    display: str
+    system: Text
+    code: Text
+    display: Text
 
 
 class Labs(StrictModel):
@@ -86,25 +152,26 @@ class Labs(StrictModel):
     potassium_mmol_l: measured(1.5, 10, "mmol/L") | None = None  # type: ignore[valid-type]
     sodium_mmol_l: measured(100, 180, "mmol/L") | None = None  # type: ignore[valid-type]
     creatinine_mg_dl: measured(0.1, 25, "mg/dL") | None = None  # type: ignore[valid-type]
-    urine_acr_mg_g: measured(0, 10000, "mg/g") | None = None  # type: ignore[valid-type]
+    urine_acr_mg_g: measured(0, 10000, "mg/g", places=2) | None = None  # type: ignore[valid-type]
 
 
 class Medication(StrictModel):
-    name: str = Field(min_length=1, description="lower-case generic name")
+    name: Name = Field(description="lower-case generic name")
     status: Literal["active", "planned", "stopped"] = "active"
-    indication: str | None = None
+    indication: Text | None = None
     dose_mg: measured(0.001, 100000, "mg") | None = None  # type: ignore[valid-type]
     months_on_drug: measured(0, 1200, "months", integer=True) | None = Field(  # type: ignore[valid-type]
         default=None, description="how long an active medicine has been taken (some CPIC populations use it)")
 
 
 class Genotype(StrictModel):
-    gene: str = Field(min_length=1, description="HGNC symbol")
-    diplotype: str | None = Field(default=None, description='star-allele diplotype, e.g. "*1/*2"')
-    allele: str | None = Field(default=None, description='e.g. "*57:01" for an HLA result')
+    gene: Name = Field(description="HGNC symbol")
+    diplotype: Annotated[Text | None, AfterValidator(_copies_bounded)] = Field(
+        default=None, description=f'star-allele diplotype, e.g. "*1/*2" or "*1x2/*4" (at most {MAX_COPIES} copies)')
+    allele: Text | None = Field(default=None, description='e.g. "*57:01" for an HLA result')
     result: Result | None = None
-    phenotype: str | None = Field(default=None, description="a lab-called phenotype in CPIC terms")
-    activity_score: measured(0, 10, "activity score") | None = None  # type: ignore[valid-type]
+    phenotype: Text | None = Field(default=None, description="a lab-called phenotype in CPIC terms")
+    activity_score: measured(0, 10, "activity score", places=2) | None = None  # type: ignore[valid-type]
 
     @model_validator(mode="after")
     def _says_something(self) -> Genotype:
@@ -134,14 +201,14 @@ class Stress(StrictModel):
 
 
 class SomaticVariant(StrictModel):
-    gene: str
-    variant: str
+    gene: Text
+    variant: Text
 
 
 class Cancer(StrictModel):
     """One cancer diagnosis. Vocabulary, units and what the rules read from it: docs/oncology.md."""
 
-    type: str = Field(min_length=1, description=(
+    type: Name = Field(description=(
         'primary site, e.g. "breast", "non-small cell lung", "colon", "rectal", "colorectal"; '
         'the normaliser lower-cases it, drops a trailing "cancer" and maps "nsclc" and "crc"'))
     stage: Literal[
@@ -153,11 +220,11 @@ class Cancer(StrictModel):
     her2: Result | None = Field(default=None, description="HER2 status (ASCO/CAP: IHC 3+ or ISH-amplified is positive)")
     nodes_positive: measured(0, 100, "nodes", integer=True) | None = Field(  # type: ignore[valid-type]
         default=None, description="number of involved regional lymph nodes (0 = node-negative)")
-    tumour_size_mm: measured(0, 500, "mm") | None = Field(  # type: ignore[valid-type]
+    tumour_size_mm: measured(0, 500, "mm", places=1) | None = Field(  # type: ignore[valid-type]
         default=None, description="largest dimension of the invasive tumour (pathological where known)")
     menopausal_status: Literal["pre", "peri", "post"] | None = None
     oncotype_dx_recurrence_score: measured(0, 100, "points", integer=True) | None = None  # type: ignore[valid-type]
-    pd_l1_tps_percent: measured(0, 100, "%") | None = Field(  # type: ignore[valid-type]
+    pd_l1_tps_percent: measured(0, 100, "%", places=1) | None = Field(  # type: ignore[valid-type]
         default=None, description="PD-L1 tumour proportion score by immunohistochemistry (percent of tumour cells)")
     msi_status: Literal["high", "low", "stable"] | None = Field(
         default=None, description="microsatellite instability: high (MSI-H), low (MSI-L) or stable (MSS)")
@@ -168,19 +235,20 @@ class Cancer(StrictModel):
             "state of the tumour's predictive biomarker testing (for NSCLC: EGFR, ALK, ROS1, BRAF, KRAS, MET, RET, "
             "NTRK, HER2 and PD-L1); 'complete' means every result is in somatic_variants and the fields above"))
     somatic_variants: list[SomaticVariant] = Field(
-        default_factory=list, description='tumour (not germline) alterations, e.g. {gene: EGFR, variant: L858R}')
+        default_factory=list, max_length=MAX_VARIANTS,
+        description='tumour (not germline) alterations, e.g. {gene: EGFR, variant: L858R}')
 
 
 class FamilyHistoryEntry(StrictModel):
-    relative: str
-    condition: str
+    relative: Text
+    condition: Text
     age_at_diagnosis: measured(0, 120, "years", integer=True) | None = None  # type: ignore[valid-type]
 
 
 class Preferences(StrictModel):
-    goals: list[str] = Field(default_factory=list)
+    goals: list[Text] = Field(default_factory=list, max_length=MAX_PREFERENCES)
     prefers_non_pharmacologic: Annotated[bool, Strict()] = False
-    declines: list[str] = Field(default_factory=list)
+    declines: list[Text] = Field(default_factory=list, max_length=MAX_PREFERENCES)
 
 
 class Patient(StrictModel):
@@ -190,13 +258,13 @@ class Patient(StrictModel):
                     description="local identifier; never an MRN in examples")
     demographics: Demographics = Field(default_factory=Demographics)
     vitals: Vitals = Field(default_factory=Vitals)
-    conditions: list[str | CodedCondition] = Field(default_factory=list)
-    allergies: list[str] = Field(default_factory=list)
+    conditions: list[Text | CodedCondition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
+    allergies: list[Text] = Field(default_factory=list, max_length=MAX_ALLERGIES)
     labs: Labs = Field(default_factory=Labs)
-    medications: list[Medication] = Field(default_factory=list)
-    genotypes: list[Genotype] = Field(default_factory=list)
+    medications: list[Medication] = Field(default_factory=list, max_length=MAX_MEDICATIONS)
+    genotypes: list[Genotype] = Field(default_factory=list, max_length=MAX_GENOTYPES)
     lifestyle: Lifestyle = Field(default_factory=Lifestyle)
     stress: Stress = Field(default_factory=Stress)
-    cancer: list[Cancer] = Field(default_factory=list)
-    family_history: list[FamilyHistoryEntry] = Field(default_factory=list)
+    cancer: list[Cancer] = Field(default_factory=list, max_length=MAX_CANCERS)
+    family_history: list[FamilyHistoryEntry] = Field(default_factory=list, max_length=MAX_RELATIVES)
     preferences: Preferences = Field(default_factory=Preferences)

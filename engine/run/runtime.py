@@ -11,6 +11,9 @@ assert facts into a ruleset and get back which rules matched which facts, close.
 * Actions only record what matched; an exception anywhere becomes an ``EngineError``
   (durable swallows action exceptions into the state): fail closed.
 * Actions take exactly one parameter (durable treats two-parameter callables as async).
+* Every JSON text durable reads (rulesets, facts, the sentinel) is written by
+  ``engine.facts.fact.engine_json``, so every number reads back as exactly the value it
+  was (durable's own ``json.dumps`` writes ``1e-05``, which it then cannot parse).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 from durable import engine as durable_engine
 
 from engine.compile.compiler import CompiledRuleset
-from engine.facts.fact import SENTINEL_TYPE, Scalar
+from engine.facts.fact import SENTINEL_TYPE, Scalar, UnrepresentableNumber, engine_json
 
 SESSION_ID = "patient"
 
@@ -68,6 +71,41 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
         return record
 
 
+class _Ruleset(durable_engine.Ruleset):  # type: ignore[misc]
+    """durable's Ruleset, but every JSON text handed to the C engine is written by ``engine_json``.
+
+    durable's own methods call ``json.dumps``, whose exponent floats its parser refuses.
+    Only string actions are used (``Host.get_action`` resolves them), so the constructor
+    keeps just that branch of durable's.
+    """
+
+    def __init__(self, name: str, host: _Host, definition: dict[str, Any]) -> None:
+        self._actions = {rule_name: durable_engine.Promise(host.get_action(rule.pop("run")))
+                         for rule_name, rule in definition.items()}
+        self._name = name
+        self._host = host
+        self._handle = durable_engine.durable_rules_engine.create_ruleset(name, engine_json(definition))
+        self._definition = definition
+
+    def assert_fact(self, fact: dict[str, Any]) -> Any:
+        text = engine_json(fact)
+        return self._handle_result(durable_engine.durable_rules_engine.assert_fact(self._handle, text), fact)
+
+    def assert_facts(self, facts: list[dict[str, Any]]) -> Any:
+        text = engine_json(facts)
+        return self._handle_result(durable_engine.durable_rules_engine.assert_facts(self._handle, text), facts)
+
+
+def _register(host: _Host, definitions: dict[str, dict[str, Any]]) -> None:
+    """``Host.register_rulesets`` with ``_Ruleset`` (no callbacks are set on our Host)."""
+    for name, definition in definitions.items():
+        if name in host._ruleset_directory:
+            raise EngineError(f"ruleset {name} is already registered")
+        ruleset = _Ruleset(name, host, definition)
+        host._ruleset_directory[name] = ruleset
+        host._ruleset_list.append(ruleset)
+
+
 _lock = threading.Lock()
 _host: _Host | None = None
 
@@ -99,7 +137,7 @@ class Runtime:
             fresh[ruleset.name] = definition
             self.registered[ruleset.name] = ruleset
         if fresh:
-            host.set_rulesets(fresh)
+            _register(host, fresh)
 
     def session(self) -> Session:
         return Session(_get_host())
@@ -127,6 +165,8 @@ class Session:
         self._host.recorder.clear()
         try:
             state = self._host.assert_facts(ruleset, batch)
+        except UnrepresentableNumber as exc:  # the loader's bounds should make this impossible
+            raise EngineError(f"a fact for ruleset {ruleset}: {exc}") from None
         except BaseException as exc:
             name = type(exc).__name__
             if name == "MessageObservedException":
