@@ -1,6 +1,6 @@
 """careplan's command line: generate, explain, validate, schema. Parsing and exit codes only.
 
-Exit codes (CONTRACT.md): 0 success; 1 the plan carries urgent safety warnings; 2 bad
+Exit codes (docs/contract.md): 0 success; 1 the plan carries urgent safety warnings; 2 bad
 input (patient file, rule pack, arguments), reported as ``file:line:col: field: message``
 with no traceback; 3 an internal engine failure (the plan is withheld: fail closed).
 Tracebacks never print local variables: they hold patient data.
