@@ -13,24 +13,21 @@ and from the pack's medicine-class table.
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from engine.lang.model import CATEGORIES
 from engine.lang.rule import Rule
+from engine.lang.vocabulary import CATEGORIES, TEXT_REF
 from engine.pack.load import Pack
 
-# "{alias.field}" in a text is filled from a fact when the rule fires: its value is unknown here
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\}")
 # a phrase may not run across a placeholder: the pieces are joined with a character no step uses
 _GAP = "\x00"
 
 
 def _literal(text: str | None) -> str:
     """A text's own words in lower case, with the parts filled in from facts cut out."""
-    return _PLACEHOLDER.sub(_GAP, text or "").lower()
+    return TEXT_REF.sub(_GAP, text or "").lower()  # "{alias.field}" is filled from a fact when the rule fires
 
 
 def _same(made: str, rec_id: str) -> bool:
