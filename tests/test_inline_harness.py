@@ -134,7 +134,7 @@ def test_the_same_tests_pass_once_the_rules_do_what_the_tests_expect(tmp_path: P
 
 def test_run_all_gives_each_test_its_outcome_and_failures_become_located_diagnostics(failing_pack: Path) -> None:
     results = run_all(Generator(failing_pack))
-    outcome = {r.test_id: r.passed for r in results}
+    outcome = {f"{r.rule_id}::{r.name}": r.passed for r in results}
     assert outcome == {
         "t.always-fires::low eGFR": True, "t.always-fires::a normal eGFR": False,
         "t.bad-given::low eGFR": True, "t.bad-given::an impossible eGFR": False,
