@@ -25,6 +25,7 @@ from engine.authoring.conformance import run_diplotypes
 from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
+from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.generator import Generator, Result
 from engine.pack.load import load_pack
 from engine.pack.locate import default_pack_root
@@ -188,6 +189,7 @@ def generate(
     audience: Annotated[Audience, typer.Option(help="who reads the plan")] = Audience.clinician,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write to this file instead of stdout")] = None,
     pack: PackOption = None,
+    audit_db: AuditDbOption = None,
 ) -> None:
     """Generate a care plan for one patient."""
     if format is Format.fhir:
@@ -200,7 +202,9 @@ def generate(
         text = generator.render(result.plan, format.value, audience.value)
     except RenderError as exc:
         _internal(exc)
-    _write(text if text.endswith("\n") else text + "\n", out)
+    text = text if text.endswith("\n") else text + "\n"
+    _write(text, out)
+    record_plan(audit_db, patient_file.read_bytes(), text, format.value, result)
     for warning in result.plan.warnings:
         if warning.severity == "urgent":
             typer.echo(f"URGENT: {warning.text}", err=True)
@@ -275,6 +279,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient, plan 
 
 knowledge_app = typer.Typer(help="Refresh knowledge tables from published sources.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
+app.add_typer(audit_app, name="audit")
 
 
 @knowledge_app.command("import-cpic")
