@@ -47,8 +47,9 @@ Feature: Cross-domain conflicts
   Scenario: A patient taking an ARB is not offered an ACE inhibitor on top
     Given the patient takes "losartan"
     When the care plan is generated
-    Then the recommendation "bp.start-first-line-medicine" does not offer "lisinopril"
-    And "bp.start-first-line-medicine/alternative:lisinopril" is suppressed by "bp.no-dual-raas"
+    Then the plan recommends "increase-dose" for "losartan"
+    And the plan has no recommendation "bp.start-first-line-medicine"
+    And the plan has no recommendation for "lisinopril"
 
   Scenario: Pregnancy removes ACE inhibitors and ARBs wherever they appear, and says why
     Given a patient "pregnant-conflicts"

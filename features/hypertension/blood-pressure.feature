@@ -170,15 +170,16 @@ Feature: Blood pressure and cardiovascular risk (ACC/AHA 2017, Pooled Cohort Equ
     And the patient's blood pressure is <systolic>/<diastolic>
     When the care plan is generated
     Then the assessment "bp-category" is "<category>"
-    And the rule "bp.follow-up[<category>]" fired
+    And the rule "<rule>" fired
+    And the plan has 1 follow-up from "bp." rules
 
     Examples:
-      | systolic | diastolic | category             |
-      | 112      | 72        | normal               |
-      | 124      | 76        | elevated             |
-      | 134      | 78        | stage 1 hypertension |
-      | 152      | 96        | stage 2 hypertension |
-      | 186      | 100       | hypertensive crisis  |
+      | systolic | diastolic | category             | rule                                            |
+      | 112      | 72        | normal               | bp.follow-up[normal]                            |
+      | 124      | 76        | elevated             | bp.follow-up[elevated]                          |
+      | 134      | 78        | stage 1 hypertension | bp.follow-up-untreated[stage 1 hypertension]    |
+      | 152      | 96        | stage 2 hypertension | bp.follow-up-medicine-started                   |
+      | 186      | 100       | hypertensive crisis  | bp.follow-up[hypertensive crisis]               |
 
   Scenario: Above target on an ACE inhibitor, treatment is intensified, not duplicated
     Given a patient "on-treatment"
@@ -188,9 +189,9 @@ Feature: Blood pressure and cardiovascular risk (ACC/AHA 2017, Pooled Cohort Equ
     And the patient takes "lisinopril"
     When the care plan is generated
     Then the plan recommends "increase-dose" for "lisinopril"
-    And the recommendation "bp.start-first-line-medicine" does not offer "lisinopril, losartan"
-    And the recommendation "bp.start-first-line-medicine" offers "chlorthalidone, amlodipine"
-    And "bp.start-first-line-medicine/alternative:lisinopril" is suppressed by "bp.already-taking"
+    And the recommendation "bp.intensify-on-treatment/lisinopril" mentions "add a first-line medicine of another class"
+    And the plan has no recommendation "bp.start-first-line-medicine"
+    And the plan has 1 follow-up from "bp." rules
 
   Scenario: Office pressure above home readings suggests white-coat hypertension
     Given a patient "white-coat"

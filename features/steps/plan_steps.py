@@ -299,6 +299,12 @@ def _(plan: Result, days: int) -> None:
     assert min(intervals) == days, f"the shortest follow-up is {min(intervals)} days (all: {intervals})"
 
 
+@then(phrase('the plan has {count:d} follow-up from "{prefix:q}" rules'))
+def _(plan: Result, count: int, prefix: str) -> None:
+    found = [f for f in plan.plan.follow_up if f.rule.startswith(prefix)]
+    assert len(found) == count, f"wanted {count} follow-up from {prefix!r} rules; the plan has {found}"
+
+
 @then(phrase("the plan has no follow-up"))
 def _(plan: Result) -> None:
     assert not plan.plan.follow_up, f"wanted no follow-up; the plan has {plan.plan.follow_up}"
