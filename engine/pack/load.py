@@ -33,7 +33,7 @@ _VALUE_KINDS = {"text": FieldKind.TEXT, "number": FieldKind.NUMBER,
 class PackMeta(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+(\+[0-9A-Za-z.-]+)?$")  # +drafts when drafts are compiled
     description: str | None = None
     data_versions: dict[str, str] = Field(default_factory=dict, description="source -> version of its data")
 
