@@ -27,9 +27,10 @@ from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.generator import Generator, Result
-from engine.pack.load import load_pack
+from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack
 from engine.pack.locate import default_pack_root
 from engine.patient.loader import load_patient
+from engine.plan.model import Plan
 from engine.render.documents import RenderError, check_templates
 from engine.render.explain import explain_text
 from engine.run.runtime import EngineError
@@ -221,30 +222,80 @@ def explain(
     sys.stdout.write(explain_text(result.plan, result.evaluation))
 
 
+def _inactive_notes(loaded: Pack) -> list[str]:
+    """One note per rule file that is checked but not compiled (retired, or a draft), and per draft compiled."""
+    notes = []
+    for source in sorted(loaded.inactive + [s for s in loaded.sources if s.spec.status == "draft"],
+                         key=lambda s: s.doc.path):
+        status = source.spec.status
+        if status == "retired":
+            what = "retired: checked, never compiled"
+        elif source in loaded.inactive:
+            what = f"draft: checked, not compiled (--include-drafts or {INCLUDE_DRAFTS_ENV}=1 compiles it)"
+        else:
+            what = "draft: compiled, because drafts are included"
+        notes.append(f"{source.doc.locate(['status'])}: note[rule.{status}] {source.spec.id}: {what}")
+    return notes
+
+
+def _example_plans(root: Path, generator: Generator) -> list[tuple[str, Plan]]:
+    """Plans of the pack's own example patients (``examples/`` beside its rules), to render its templates."""
+    folder = root / "examples"
+    files = sorted(p for p in folder.glob("*") if p.suffix in (".yaml", ".yml", ".json")) if folder.is_dir() else []
+    plans: list[tuple[str, Plan]] = []
+    for path in files[:20]:
+        try:
+            plans.append((f"the plan of examples/{path.name}",
+                          generator.run(load_patient(path, str(path)), at="2026-01-01T00:00:00Z").plan))
+        except (DiagnosticError, EngineError):
+            continue  # not a usable example; its templates are still rendered against the sample plans
+    return plans
+
+
+def _validate_pack(root: Path, include_drafts: bool, diagnostics: list[Diagnostic]) -> str | None:
+    """Check one pack whole: load, compile, render every template, run the inline tests. Returns its summary."""
+    try:
+        loaded = load_pack(root, include_drafts=include_drafts or None)
+    except DiagnosticError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None
+    for note in _inactive_notes(loaded):
+        typer.echo(note, err=True)
+    if loaded.warnings:
+        typer.echo(format_report(loaded.warnings), err=True)
+    try:
+        generator = Generator.from_pack(loaded)
+    except DiagnosticError as exc:  # e.g. a negation cycle: no evaluation order exists
+        diagnostics.extend(exc.diagnostics)
+        diagnostics.extend(check_templates(loaded.templates))
+        return None
+    diagnostics.extend(check_templates(loaded.templates, _example_plans(root, generator)))
+    results = run_all(generator)
+    diagnostics.extend(failures_as_diagnostics(results))
+    retired = sum(s.spec.status == "retired" for s in loaded.inactive)
+    drafts = len(loaded.inactive) - retired
+    return (f"{root}: {len(loaded.sources)} rule files, {len(loaded.rules)} rules, "
+            f"{len(generator.compiled.rulesets)} rulesets, "
+            f"{sum(r.passed for r in results)}/{len(results)} inline tests passed"
+            + (f", {retired} retired and {drafts} draft rule files not compiled" if loaded.inactive else ""))
+
+
 @app.command()
 def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="patient files or pack directories")] = None,
     pack: PackOption = None,
+    include_drafts: Annotated[bool, typer.Option(
+        "--include-drafts", help=f"compile rules with status: draft too (as {INCLUDE_DRAFTS_ENV}=1 does)")] = False,
 ) -> None:
-    """Check the rule pack (rules, tables, templates, inline tests) and any patient files given."""
+    """Check the rule pack (rules, tables, templates rendered against sample plans, inline tests) and any
+    patient files given."""
     diagnostics: list[Diagnostic] = []
     packs = [p for p in paths or [] if p.is_dir()] or [pack or default_pack_root()]
     summary: list[str] = []
     for root in packs:
-        try:
-            loaded = load_pack(root)
-        except DiagnosticError as exc:
-            diagnostics.extend(exc.diagnostics)
-            continue
-        diagnostics.extend(check_templates(loaded.templates))
-        if loaded.warnings:
-            typer.echo(format_report(loaded.warnings), err=True)
-        generator = Generator.from_pack(loaded)
-        results = run_all(generator)
-        diagnostics.extend(failures_as_diagnostics(results))
-        summary.append(f"{root}: {len(loaded.sources)} rule files, {len(loaded.rules)} rules, "
-                       f"{len(generator.compiled.rulesets)} rulesets, "
-                       f"{sum(r.passed for r in results)}/{len(results)} inline tests passed")
+        line = _validate_pack(root, include_drafts, diagnostics)
+        if line is not None:
+            summary.append(line)
     for path in paths or []:
         if path.is_dir():
             continue

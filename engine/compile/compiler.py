@@ -15,6 +15,7 @@ Three decisions shape the output (see ../docs/engine.md):
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -110,34 +111,146 @@ def _keyed(rule: Rule, produced: set[str]) -> bool:
     return bool(rule.negations) and not (rule.consumes & produced) and not (rule.negated_types & rule.consumes)
 
 
+Edge = tuple[str, int, str]  # (node it runs after, how many strata later, what for)
+
+
+def _graph(rules: list[Rule]) -> dict[str, list[Edge]]:
+    """What runs after what: a rule after each type it reads or negates, a type after each rule producing it.
+
+    Nodes are ``rule:<id>`` and ``type:<name>``, so the graph stays as small as the rules themselves
+    (thousands of table rows read a type that hundreds of rows produce).
+    """
+    graph: dict[str, list[Edge]] = defaultdict(list)
+    for rule in rules:
+        node = "rule:" + rule.id
+        # a correlated negation's probe needs the rule's own facts final: run after their producers
+        step = 1 if any(n.refs() for n in rule.negations) else 0
+        graph[node] = [("type:" + t, step, "reads") for t in sorted(rule.consumes)]
+        graph[node] += [("type:" + t, 1, "negates") for t in sorted(rule.negated_types)]
+        for type_name in rule.produces:
+            graph["type:" + type_name].append((node, 0, "produces"))
+    for edges in list(graph.values()):
+        for target, _, _ in edges:
+            graph.setdefault(target, [])
+    return graph
+
+
+class _Components:
+    """Strongly connected components (Tarjan's algorithm without recursion): ``component[node]``."""
+
+    def __init__(self, graph: dict[str, list[Edge]]) -> None:
+        self.graph = graph
+        self.index: dict[str, int] = {}
+        self.low: dict[str, int] = {}
+        self.component: dict[str, int] = {}
+        self.stack: list[str] = []
+        for start in sorted(graph):
+            if start not in self.index:
+                self._visit(start)
+
+    def _visit(self, start: str) -> None:
+        work = [(start, 0)]
+        while work:
+            node, i = work.pop()
+            if i == 0:
+                self.index[node] = self.low[node] = len(self.index)
+                self.stack.append(node)
+            edges = self.graph[node]
+            while i < len(edges) and edges[i][0] in self.index:
+                i += 1
+            if i < len(edges):  # descend; come back for the next edge
+                work += [(node, i + 1), (edges[i][0], 0)]
+            else:
+                self._finish(node)
+
+    def _finish(self, node: str) -> None:
+        for child, _, _ in self.graph[node]:
+            if child not in self.component:  # still on the stack: in this component or an enclosing one
+                self.low[node] = min(self.low[node], self.low[child])
+        if self.low[node] == self.index[node]:
+            number = len(self.component)
+            while (member := self.stack.pop()) != node:
+                self.component[member] = number
+            self.component[node] = number
+
+
+def _cycle(start: str, goal: str, graph: dict[str, list[Edge]], members: set[str]) -> list[str]:
+    """The nodes from ``start`` to ``goal`` inside one component, fewest steps first."""
+    came: dict[str, str] = {start: start}
+    queue = [start]
+    while queue and goal not in came:
+        node = queue.pop(0)
+        for child, _, _ in graph[node]:
+            if child in members and child not in came:
+                came[child] = node
+                queue.append(child)
+    trail = [goal]
+    while trail[-1] != start:
+        trail.append(came[trail[-1]])
+    return trail[::-1]
+
+
+def _describe(rule_id: str, kind: str, chain: list[str]) -> str:
+    """``t.a has a 'none' on z, which t.b produces, t.b reads x, which t.a produces``."""
+    first = chain[0].split(":", 1)[1]
+    words = [f"{rule_id} has a 'none' on {first}" if kind == "negates" else
+             f"{rule_id} reads {first} and has a 'none' that refers to it, so {first} must be complete first"]
+    for node, after in itertools.pairwise(chain):
+        name, target = node.split(":", 1)[1], after.split(":", 1)[1]
+        words.append(f"which {target} produces" if node.startswith("type:") else f"{name} reads {target}")
+    return ", ".join(words)
+
+
+def _check_cycles(rules: list[Rule]) -> None:
+    """A 'none' whose facts depend on the rule itself has no evaluation order: refuse it, naming the rules.
+
+    Rules that feed each other with no 'none' on the way run to a fixpoint in one stratum and are
+    fine; a cycle that passes through a 'none' (or a 'none' that refers to the rule's own facts) is not.
+    """
+    graph = _graph(rules)
+    component = _Components(graph).component
+    problems: list[Diagnostic] = []
+    reported: set[str] = set()  # one report per rule file (a table's rows share one)
+    for rule in rules:
+        node = "rule:" + rule.id
+        closing = [(target, kind) for target, step, kind in graph[node]
+                   if step and component[target] == component[node]]
+        if not closing or rule.file_rule_id in reported:
+            continue
+        reported.add(rule.file_rule_id)
+        target, kind = closing[0]
+        members = {n for n, c in component.items() if c == component[node]}
+        chain = _cycle(target, node, graph, members)  # from the type back to the rule
+        named = sorted({n.split(":", 1)[1] for n in chain if n.startswith("rule:")} | {rule.id})
+        shown = ", ".join(named[:6]) + (f" and {len(named) - 6} more" if len(named) > 6 else "")
+        problems.append(Diagnostic(
+            rule.source, "compile.negation-cycle",
+            f"no evaluation order exists for {shown}: {_describe(rule.id, kind, chain)}",
+            rule_id=rule.id,
+            hint="a 'none' needs complete facts, so it may not depend on what the rule itself produces "
+                 "(directly or through other rules); derive the negated fact without this rule"))
+    if problems:
+        raise DiagnosticError(problems)
+
+
 def stratify(rules: list[Rule]) -> dict[str, int]:
     """Stratum per rule: after producers of what it reads, strictly after producers of what it negates."""
-    producers: dict[str, list[str]] = defaultdict(list)
-    for rule in rules:
-        for type_name in rule.produces:
-            producers[type_name].append(rule.id)
+    _check_cycles(rules)
+    graph = _graph(rules)
     stratum = {rule.id: 0 for rule in rules}
     for _round in range(len(rules) + 2):
+        produced_at = {node: max(stratum[p.split(":", 1)[1]] for p, _, _ in edges)
+                       for node, edges in graph.items() if node.startswith("type:") and edges}
         changed = False
         for rule in rules:
-            level = 1 if rule.negations else 0
-            # a correlated negation's probe needs the rule's own facts final: run after their producers
-            step = 1 if any(n.refs() for n in rule.negations) else 0
-            for type_name in rule.consumes:
-                level = max([level] + [stratum[p] + step for p in producers.get(type_name, [])])
-            for type_name in rule.negated_types:
-                level = max([level] + [stratum[p] + 1 for p in producers.get(type_name, [])])
+            level = max([1 if rule.negations else 0] + [produced_at[t] + step for t, step, _ in
+                                                        graph["rule:" + rule.id] if t in produced_at])
             if level != stratum[rule.id]:
                 stratum[rule.id] = level
                 changed = True
         if not changed:
             return stratum
-    cyclic = sorted(r.id for r in rules if stratum[r.id] > len(rules))
-    raise DiagnosticError([Diagnostic(
-        next(r.source for r in rules if r.id in cyclic[:1] or not cyclic), "compile.negation-cycle",
-        "no evaluation order exists: a 'none' needs complete facts that this rule (or a rule it feeds) produces",
-        rule_id=cyclic[0] if cyclic else None,
-    )])
+    raise AssertionError("stratification did not settle although no 'none' depends on its own rule")
 
 
 def _test_json(alias_of: dict[str, str], test: Test) -> dict[str, Any]:
@@ -179,68 +292,94 @@ def _compared_fields(patterns: list[Pattern]) -> dict[str, frozenset[str]]:
     return {alias: frozenset(fields) for alias, fields in found.items()}
 
 
-def compile_pack(pack: Pack) -> CompiledPack:
-    rules = sorted(pack.rules, key=lambda r: r.id)
-    strata = stratify(rules)
+@dataclass
+class _Negations:
+    """How each rule's ``none`` patterns are checked: shared probes with absence markers, or keyed probes."""
+
+    probes: dict[str, Probe]
+    absent: dict[int, set[str]]
+    keyed: dict[str, list[KeyedNegation]]
+    keyed_items: dict[int, list[Item]]
+
+
+def _negations(rules: list[Rule], strata: dict[str, int], produced: set[str]) -> _Negations:
     type_stratum: dict[str, int] = defaultdict(int)
     for rule in rules:
         for type_name in rule.produces:
             type_stratum[type_name] = max(type_stratum[type_name], strata[rule.id])
-    probes: dict[str, Probe] = {}
-    absent: dict[int, set[str]] = defaultdict(set)
-    keyed: dict[str, list[KeyedNegation]] = defaultdict(list)
-    keyed_items: dict[int, list[Item]] = defaultdict(list)
-    produced = {t for rule in rules for t in rule.produces}
+    found = _Negations({}, defaultdict(set), defaultdict(list), defaultdict(list))
     for rule in rules:
         keyed_only = _keyed(rule, produced)
         for n, pattern in enumerate(rule.negations):
             if not pattern.refs() and not keyed_only:
                 pid = probe_id(pattern)
-                probes[pid] = Probe(pid, pattern, type_stratum[pattern.type])
-                absent[strata[rule.id]].add(pid)
+                found.probes[pid] = Probe(pid, pattern, type_stratum[pattern.type])
+                found.absent[strata[rule.id]].add(pid)
                 continue
             key_aliases = tuple(sorted({ref.alias for ref in pattern.refs()}))
             for v, variant in enumerate(rule.variants):
                 pid = f"{rule.id}#{v}~none{n}"
                 level = max(type_stratum[p.type] for p in (*variant, pattern))
-                keyed[rule.id].append(KeyedNegation(pid, v, key_aliases))
-                keyed_items[level].append(Item(pid, [*variant, pattern], "keyed-probe", pid, key_aliases))
-    top = max(list(strata.values()) + [p.stratum for p in probes.values()] + list(keyed_items) + [0])
+                found.keyed[rule.id].append(KeyedNegation(pid, v, key_aliases))
+                found.keyed_items[level].append(Item(pid, [*variant, pattern], "keyed-probe", pid, key_aliases))
+    return found
+
+
+def _stratum_groups(level: int, rules: list[Rule], strata: dict[str, int], negations: _Negations,
+                    produced: set[str]) -> dict[str, list[Item]]:
+    """The items of one stratum, grouped so a rule file's variants (or a probe) stay together."""
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for rule in rules:
+        if strata[rule.id] != level:
+            continue
+        markers = [Pattern(f"absent{i}", ABSENT_TYPE, (Test("probe", "eq", probe_id(n)),))
+                   for i, n in enumerate(rule.negations) if not n.refs() and not _keyed(rule, produced)]
+        for v, variant in enumerate(rule.variants):
+            groups[rule.file_rule_id].append(Item(f"{rule.id}#{v}", list(variant) + markers, "rule", rule.id,
+                                                   variant=v))
+    for pid in sorted(p for p, probe in negations.probes.items() if probe.stratum == level):
+        groups["~" + pid].append(Item(pid, [negations.probes[pid].pattern], "probe", pid))
+    for item in negations.keyed_items.get(level, []):
+        groups["~" + item.target].append(item)
+    return groups
+
+
+def _packed(groups: dict[str, list[Item]]) -> list[list[Item]]:
+    """The stratum's rulesets.
+
+    Pharmacogenomics (thousands of table rows) gets rulesets of its own, so most patients' facts
+    reach few rules: each ruleset touched costs time in proportion to its size. The clinical
+    domains (a few hundred rules together) share rulesets: one more ruleset per stratum costs
+    more than the extra rules (measured: 23 -> 12 rulesets, about 20% less time per patient).
+    """
+    domains: dict[str, list[list[Item]]] = defaultdict(list)
+    for name in sorted(groups):
+        domain = "probes" if name.startswith("~probe-") else name.lstrip("~").split(".")[0]
+        domain = domain if domain in ("pgx", "probes") else "clinical"
+        domains[domain].append(groups[name])
+    return [items for domain in sorted(domains) for items in partition(domains[domain])]
+
+
+def compile_pack(pack: Pack) -> CompiledPack:
+    rules = sorted(pack.rules, key=lambda r: r.id)
+    strata = stratify(rules)
+    produced = {t for rule in rules for t in rule.produces}
+    negations = _negations(rules, strata, produced)
+    top = max(list(strata.values()) + [p.stratum for p in negations.probes.values()]
+              + list(negations.keyed_items) + [0])
     prefix = pack.digest.split(":")[-1][:8]
     compiled: list[CompiledRuleset] = []
     for level in range(top + 1):
-        groups: dict[str, list[Item]] = defaultdict(list)
-        for rule in rules:
-            if strata[rule.id] != level:
-                continue
-            markers = [Pattern(f"absent{i}", ABSENT_TYPE, (Test("probe", "eq", probe_id(n)),))
-                       for i, n in enumerate(rule.negations) if not n.refs() and not _keyed(rule, produced)]
-            for v, variant in enumerate(rule.variants):
-                groups[rule.file_rule_id].append(Item(f"{rule.id}#{v}", list(variant) + markers, "rule", rule.id,
-                                                       variant=v))
-        for pid in sorted(p for p, probe in probes.items() if probe.stratum == level):
-            groups["~" + pid].append(Item(pid, [probes[pid].pattern], "probe", pid))
-        for item in keyed_items.get(level, []):
-            groups["~" + item.target].append(item)
-        # pharmacogenomics (thousands of table rows) gets rulesets of its own, so most patients' facts
-        # reach few rules: each ruleset touched costs time in proportion to its size. The clinical
-        # domains (a few hundred rules together) share rulesets: one more ruleset per stratum costs
-        # more than the extra rules (measured: 23 -> 12 rulesets, about 20% less time per patient)
-        domains: dict[str, list[list[Item]]] = defaultdict(list)
-        for name in sorted(groups):
-            domain = "probes" if name.startswith("~probe-") else name.lstrip("~").split(".")[0]
-            domain = domain if domain in ("pgx", "probes") else "clinical"
-            domains[domain].append(groups[name])
-        packed = [items for domain in sorted(domains) for items in partition(domains[domain])]
-        for index, items in enumerate(packed):
+        groups = _stratum_groups(level, rules, strata, negations, produced)
+        for index, items in enumerate(_packed(groups)):
             compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
     definitions = json.dumps([[r.name, r.definition] for r in compiled], sort_keys=True, separators=(",", ":"))
     return CompiledPack(
         name=pack.meta.name, version=pack.meta.version, digest=pack.digest,
         compiled_digest="sha256:" + hashlib.sha256(definitions.encode()).hexdigest(),
-        rulesets=tuple(compiled), strata=top + 1, rules={r.id: r for r in rules}, probes=probes,
-        absent_by_stratum={k: tuple(sorted(v)) for k, v in absent.items()},
-        keyed_negations={k: tuple(v) for k, v in keyed.items()},
+        rulesets=tuple(compiled), strata=top + 1, rules={r.id: r for r in rules}, probes=negations.probes,
+        absent_by_stratum={k: tuple(sorted(v)) for k, v in negations.absent.items()},
+        keyed_negations={k: tuple(v) for k, v in negations.keyed.items()},
     )
 
 

@@ -133,19 +133,31 @@ def _table_hint(root: Path, file: str) -> str | None:
     return did_you_mean(file, known)
 
 
-def _table_rows(root: Path, data: dict[str, Any], doc: SourceDoc, rule_id: str,
-                diagnostics: list[Diagnostic]) -> list[TableRow] | None:
-    try:
-        table = TableRef.model_validate(data["table"])
-    except ValidationError as exc:
-        diagnostics.extend(diagnostics_from(exc, doc, TableRef, prefix=("table",), rule_id=rule_id))
-        return None
+def _table_file(root: Path, table: TableRef, doc: SourceDoc, rule_id: str,
+                diagnostics: list[Diagnostic]) -> Path | None:
+    """The table's file, which must exist inside the pack's knowledge/ folder (what the pack digest covers)."""
     file = root / table.file
+    knowledge = (root / "knowledge").resolve()
+    try:
+        inside = file.resolve().is_relative_to(knowledge)
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        diagnostics.append(Diagnostic(doc.locate(["table", "file"]), "ref.table-outside-pack",
+                                      f"table '{table.file}' is not inside the pack's knowledge/ folder",
+                                      rule_id=rule_id, hint="tables live in knowledge/, named relative to the pack"))
+        return None
     if not file.is_file():
         diagnostics.append(Diagnostic(doc.locate(["table", "file"]), "ref.unknown-table",
                                       f"table '{table.file}' does not exist", rule_id=rule_id,
                                       hint=_table_hint(root, table.file)))
         return None
+    return file
+
+
+def _check_table_columns(table: TableRef, data: dict[str, Any], doc: SourceDoc, rule_id: str,
+                         diagnostics: list[Diagnostic]) -> None:
+    """The key, the template's {column: ...} cells and 'where' name declared columns."""
     for i, name in enumerate(table.key):
         if name not in table.columns:
             diagnostics.append(Diagnostic(doc.locate(["table", "key", i]), "table.unknown-column",
@@ -155,16 +167,29 @@ def _table_rows(root: Path, data: dict[str, Any], doc: SourceDoc, rule_id: str,
             diagnostics.append(Diagnostic(doc.locate(["table", "columns"]), "table.unknown-column",
                                           f"the rule uses column '{name}', which is not declared",
                                           rule_id=rule_id, hint=did_you_mean(name, table.columns)))
-    try:
-        rows = load_table(file, table.file, table.columns)
-    except DiagnosticError as exc:
-        diagnostics.extend(exc.diagnostics)
-        return None
     for name in table.where:
         if name not in table.columns:
             diagnostics.append(Diagnostic(doc.locate(["table", "where", name], key=True), "table.unknown-column",
                                           f"'where' names column '{name}', which is not declared", rule_id=rule_id,
                                           hint=did_you_mean(name, table.columns)))
+
+
+def _table_rows(root: Path, data: dict[str, Any], doc: SourceDoc, rule_id: str,
+                diagnostics: list[Diagnostic]) -> list[TableRow] | None:
+    try:
+        table = TableRef.model_validate(data["table"])
+    except ValidationError as exc:
+        diagnostics.extend(diagnostics_from(exc, doc, TableRef, prefix=("table",), rule_id=rule_id))
+        return None
+    file = _table_file(root, table, doc, rule_id, diagnostics)
+    if file is None:
+        return None
+    _check_table_columns(table, data, doc, rule_id, diagnostics)
+    try:
+        rows = load_table(file, table.file, table.columns)
+    except DiagnosticError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None
     keys: dict[str, int] = {}
     for row in rows:
         key = row.key(table.key)
@@ -247,6 +272,31 @@ def _build_rule(spec: RuleSpec, data: dict[str, Any], doc: SourceDoc, schema: Fa
     )
 
 
+def _check_any(value: dict[str, Any], kind: FieldKind | None, at: PathKey, ctx: PatternContext,
+               aliases: dict[str, str]) -> None:
+    if kind not in (FieldKind.BOOLEAN, None):
+        ctx.error(at, "then.wrong-type", f"'any' makes true or false; this field is {kind.value}")
+    elif not isinstance(value["any"], list) or not value["any"]:
+        ctx.error(at, "then.wrong-type", "'any' takes a list of true/false values or refs")
+    else:
+        for i, operand in enumerate(value["any"]):
+            if operand is not None:
+                _check_value(operand, FieldKind.BOOLEAN, (*at, "any", i), ctx, aliases)
+
+
+def _check_arithmetic(value: dict[str, Any], kind: FieldKind | None, at: PathKey, ctx: PatternContext,
+                      aliases: dict[str, str]) -> None:
+    (op, operands), = value.items()
+    if kind not in (FieldKind.NUMBER, FieldKind.INTEGER, None):
+        ctx.error(at, "then.wrong-type", f"'{op}' makes a number; this field is {kind.value}")
+    elif not isinstance(operands, list) or len(operands) < 2:
+        ctx.error(at, "then.wrong-type", f"'{op}' takes a list of two or more numbers or refs")
+    else:
+        for i, operand in enumerate(operands):
+            if operand is not None:  # an empty table cell: the result is left out
+                _check_value(operand, FieldKind.NUMBER, (*at, op, i), ctx, aliases)
+
+
 def _check_value(value: Any, kind: FieldKind | None, at: PathKey, ctx: PatternContext,
                  aliases: dict[str, str]) -> None:
     if isinstance(value, dict) and set(value) == {"ref"}:
@@ -256,24 +306,9 @@ def _check_value(value: Any, kind: FieldKind | None, at: PathKey, ctx: PatternCo
         else:
             check_ref(ref, at, ctx, aliases, kind)
     elif isinstance(value, dict) and set(value) == {"any"}:
-        if kind not in (FieldKind.BOOLEAN, None):
-            ctx.error(at, "then.wrong-type", f"'any' makes true or false; this field is {kind.value}")
-        elif not isinstance(value["any"], list) or not value["any"]:
-            ctx.error(at, "then.wrong-type", "'any' takes a list of true/false values or refs")
-        else:
-            for i, operand in enumerate(value["any"]):
-                if operand is not None:
-                    _check_value(operand, FieldKind.BOOLEAN, (*at, "any", i), ctx, aliases)
+        _check_any(value, kind, at, ctx, aliases)
     elif isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ARITHMETIC:
-        (op, operands), = value.items()
-        if kind not in (FieldKind.NUMBER, FieldKind.INTEGER, None):
-            ctx.error(at, "then.wrong-type", f"'{op}' makes a number; this field is {kind.value}")
-        elif not isinstance(operands, list) or len(operands) < 2:
-            ctx.error(at, "then.wrong-type", f"'{op}' takes a list of two or more numbers or refs")
-        else:
-            for i, operand in enumerate(operands):
-                if operand is not None:  # an empty table cell: the result is left out
-                    _check_value(operand, FieldKind.NUMBER, (*at, op, i), ctx, aliases)
+        _check_arithmetic(value, kind, at, ctx, aliases)
     elif isinstance(value, dict) and set(value) == {"column"}:
         ctx.error(at, "table.unknown-column", f"column '{value['column']}' is not in the table")
     elif isinstance(value, (dict, list)) or value is None:
@@ -292,42 +327,50 @@ def _check_text(text: str | None, at: PathKey, ctx: PatternContext, aliases: dic
             check_ref(parse_ref(f"{alias}.{field}") or parse_ref("x.x"), at, ctx, aliases)  # type: ignore[arg-type]
 
 
+def _check_assert(assert_: dict[str, dict[str, Any]], at: PathKey, ctx: PatternContext,
+                  aliases: dict[str, str]) -> None:
+    for type_name, values in assert_.items():
+        where = at + ("assert", type_name)
+        fact_type = ctx.schema.get(type_name)
+        if fact_type is None or not fact_type.derived:
+            hint = did_you_mean(type_name, [n for n, t in ctx.schema.types.items() if t.derived])
+            ctx.error(where, "ref.unknown-fact-type",
+                      f"'{type_name}' is not a derived fact type (declare it in "
+                      "knowledge/fact-types.yaml or knowledge/<domain>/fact-types.yaml)",
+                      hint, key=True)
+            continue
+        for field, value in (values or {}).items():
+            kind = fact_type.fields.get(field)
+            if kind is None:
+                ctx.error(where + (field,), "ref.unknown-field",
+                          f"fact type '{type_name}' has no field '{field}'",
+                          did_you_mean(field, fact_type.fields), key=True)
+                continue
+            if value is not None:  # an empty table cell leaves the field out
+                _check_value(value, kind, where + (field,), ctx, aliases)
+
+
+# per action, the fields that hold a value (text, a ref or a column) and the kind each must be
+_VALUE_FIELDS: dict[str, tuple[tuple[str, FieldKind | None], ...]] = {
+    "recommend": (("drug", FieldKind.TEXT), ("dose_change_percent", FieldKind.NUMBER)),
+    "suppress": (("drug", FieldKind.TEXT), ("drug_class", FieldKind.TEXT)),
+    "assess": (("value", None), ("gene", FieldKind.TEXT)),
+}
+
+
 def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases: dict[str, str]) -> None:
     if action.assert_ is not None:
-        for type_name, values in action.assert_.items():
-            where = at + ("assert", type_name)
-            fact_type = ctx.schema.get(type_name)
-            if fact_type is None or not fact_type.derived:
-                hint = did_you_mean(type_name, [n for n, t in ctx.schema.types.items() if t.derived])
-                ctx.error(where, "ref.unknown-fact-type",
-                          f"'{type_name}' is not a derived fact type (declare it in "
-                          "knowledge/fact-types.yaml or knowledge/<domain>/fact-types.yaml)",
-                          hint, key=True)
-                continue
-            for field, value in (values or {}).items():
-                kind = fact_type.fields.get(field)
-                if kind is None:
-                    ctx.error(where + (field,), "ref.unknown-field",
-                              f"fact type '{type_name}' has no field '{field}'",
-                              did_you_mean(field, fact_type.fields), key=True)
-                    continue
-                if value is not None:  # an empty table cell leaves the field out
-                    _check_value(value, kind, where + (field,), ctx, aliases)
+        _check_assert(action.assert_, at, ctx, aliases)
     for name in ("recommend", "goal", "follow_up", "warn", "suppress", "data_gap", "assess"):
         spec = getattr(action, name)
         if spec is None:
             continue
         for text_field in ("text", "patient_text", "target", "reason", "suggested_test"):
             _check_text(getattr(spec, text_field, None), at + (name, text_field), ctx, aliases)
-        if name in ("recommend", "suppress") and spec.drug is not None:
-            _check_value(spec.drug, FieldKind.TEXT, at + (name, "drug"), ctx, aliases)
-        if name == "suppress" and spec.drug_class is not None:
-            _check_value(spec.drug_class, FieldKind.TEXT, at + (name, "drug_class"), ctx, aliases)
-        if name == "recommend" and spec.dose_change_percent is not None:
-            _check_value(spec.dose_change_percent, FieldKind.NUMBER, at + (name, "dose_change_percent"), ctx, aliases)
+        for field, kind in _VALUE_FIELDS.get(name, ()):
+            value = getattr(spec, field)
+            if value is not None or field == "value":  # an assessment's value is required
+                _check_value(value, kind, at + (name, field), ctx, aliases)
         if name == "assess":
-            _check_value(spec.value, None, at + (name, "value"), ctx, aliases)
             for label, detail in spec.details.items():
                 _check_value(detail, None, (*at, name, "details", label), ctx, aliases)
-            if spec.gene is not None:
-                _check_value(spec.gene, FieldKind.TEXT, at + (name, "gene"), ctx, aliases)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -32,76 +33,141 @@ class TableRow:
         return ",".join(str(self.cells[c]) for c in columns)
 
 
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
 def _convert(text: str, kind: str) -> Scalar | None:
+    """A cell typed by its column; numbers are read strictly (no ``nan``, ``inf``, ``1_000``)."""
     text = text.strip()
     if kind == "text":
         return text
     if text == "":
         return None
     if kind == "integer":
+        if not _INTEGER.fullmatch(text):
+            raise ValueError(text)
         return int(text)
     if kind == "number":
-        return float(text)
+        if not _NUMBER.fullmatch(text) or not math.isfinite(number := float(text)):
+            raise ValueError(text)
+        return number
     if text.lower() in {"true", "false"}:
         return text.lower() == "true"
     raise ValueError(text)
 
 
+def _decode(data: bytes, display: str) -> str:
+    """UTF-8 text; bytes that are not UTF-8 are a located error (line and column of the first one)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DiagnosticError([Diagnostic(Location(display, line, col), "table.encoding",
+                                          "the table is not UTF-8 text", hint="save the file as UTF-8")]) from None
+
+
+def _read(path: Path, display: str) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        missing = Diagnostic(Location(display), "ref.unknown-table", "table file not found")
+        raise DiagnosticError([missing]) from None
+    return _decode(data, display)
+
+
+def _check_header(header: list[str], display: str, columns: Mapping[str, str],
+                  diagnostics: list[Diagnostic]) -> None:
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            diagnostics.append(Diagnostic(Location(display, 1, 1), "table.duplicate-column",
+                                          f"column '{name}' appears twice in the header"))
+        seen.add(name)
+        if name not in columns:
+            diagnostics.append(Diagnostic(Location(display, 1, 1), "table.unknown-column",
+                                          f"column '{name}' is not declared by the rule",
+                                          hint=did_you_mean(name, columns)))
+    for name in columns:
+        if name not in header:
+            diagnostics.append(Diagnostic(Location(display, 1, 1), "table.missing-column",
+                                          f"declared column '{name}' is missing"))
+
+
+def _csv_rows(path: Path, display: str, columns: Mapping[str, str],
+              diagnostics: list[Diagnostic]) -> list[tuple[Location, dict[str, Any]]]:
+    """The data rows of a CSV table, each with its line; a row with too few or too many cells, or
+    one the csv module cannot read (e.g. a field over its 128 KiB limit), is a located error."""
+    reader = csv.reader(io.StringIO(_read(path, display)))
+    rows: list[tuple[Location, dict[str, Any]]] = []
+    header: list[str] | None = None
+    try:
+        for cells in reader:
+            if header is None:
+                header = cells
+                _check_header(header, display, columns, diagnostics)
+            elif not cells:
+                continue  # a blank line
+            elif len(cells) != len(header):
+                diagnostics.append(Diagnostic(Location(display, reader.line_num, 1), "table.ragged-row",
+                                              f"the row has {len(cells)} cells; the header has {len(header)}",
+                                              hint="quote a cell that contains a comma"))
+            else:
+                rows.append((Location(display, reader.line_num), dict(zip(header, cells, strict=True))))
+    except csv.Error as exc:
+        diagnostics.append(Diagnostic(Location(display, reader.line_num, 1), "table.syntax", str(exc)))
+    if header is None:
+        _check_header([], display, columns, diagnostics)
+    return rows
+
+
+def _yaml_rows(path: Path, display: str, columns: Mapping[str, str],
+               diagnostics: list[Diagnostic]) -> list[tuple[Location, dict[str, Any]]]:
+    doc = load_file(path, display)
+    if not isinstance(doc.data, list):
+        raise DiagnosticError([Diagnostic(Location(display, 1, 1), "table.bad-shape",
+                                          "a YAML table is a list of rows (mappings)")])
+    rows: list[tuple[Location, dict[str, Any]]] = []
+    for i, row in enumerate(doc.data):
+        if not isinstance(row, dict):
+            diagnostics.append(Diagnostic(doc.locate([i]), "table.bad-shape", "each row is a mapping"))
+            continue
+        for name in row:
+            if name not in columns:
+                diagnostics.append(Diagnostic(doc.locate([i, name], key=True), "table.unknown-column",
+                                              f"column '{name}' is not declared by the rule",
+                                              hint=did_you_mean(name, columns)))
+        text_cells = {k: "" if v is None else str(v) for k, v in row.items()}
+        rows.append((Location(display, doc.locate([i]).line), text_cells))
+    return rows
+
+
+def _typed(number: int, location: Location, raw: dict[str, Any], columns: Mapping[str, str],
+           diagnostics: list[Diagnostic]) -> TableRow:
+    cells: dict[str, Scalar] = {}
+    for name, kind in columns.items():
+        cell = raw.get(name)
+        if cell is None:
+            continue
+        try:
+            value = _convert(cell, kind)
+        except ValueError:
+            diagnostics.append(Diagnostic(location, "table.wrong-type",
+                                          f"row {number}, column '{name}': expected {kind}"))
+            continue
+        if value is not None:
+            cells[name] = value
+    return TableRow(number, location, cells)
+
+
 def load_table(path: Path, display: str, columns: Mapping[str, str]) -> list[TableRow]:
     """Read and type every row; every problem is a located diagnostic, all at once."""
     diagnostics: list[Diagnostic] = []
-    raw_rows: list[tuple[Location, dict[str, Any]]] = []
-    if path.suffix == ".csv":
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError:
-            missing = Diagnostic(Location(display), "ref.unknown-table", "table file not found")
-            raise DiagnosticError([missing]) from None
-        reader = csv.DictReader(io.StringIO(text))
-        header = reader.fieldnames or []
-        for name in header:
-            if name not in columns:
-                diagnostics.append(Diagnostic(Location(display, 1, 1), "table.unknown-column",
-                                              f"column '{name}' is not declared by the rule",
-                                              hint=did_you_mean(name, columns)))
-        for name in columns:
-            if name not in header:
-                diagnostics.append(Diagnostic(Location(display, 1, 1), "table.missing-column",
-                                              f"declared column '{name}' is missing"))
-        for row in reader:
-            raw_rows.append((Location(display, reader.line_num), dict(row)))
-    else:
-        doc = load_file(path, display)
-        if not isinstance(doc.data, list):
-            raise DiagnosticError([Diagnostic(Location(display, 1, 1), "table.bad-shape",
-                                              "a YAML table is a list of rows (mappings)")])
-        for i, row in enumerate(doc.data):
-            if not isinstance(row, dict):
-                diagnostics.append(Diagnostic(doc.locate([i]), "table.bad-shape", "each row is a mapping"))
-                continue
-            for name in row:
-                if name not in columns:
-                    diagnostics.append(Diagnostic(doc.locate([i, name], key=True), "table.unknown-column",
-                                                  f"column '{name}' is not declared by the rule",
-                                                  hint=did_you_mean(name, columns)))
-            text_cells = {k: "" if v is None else str(v) for k, v in row.items()}
-            raw_rows.append((Location(display, doc.locate([i]).line), text_cells))
-    rows: list[TableRow] = []
-    for number, (location, raw) in enumerate(raw_rows, start=1):
-        cells: dict[str, Scalar] = {}
-        for name, kind in columns.items():
-            cell = raw.get(name)
-            if cell is None:
-                continue
-            try:
-                value = _convert(cell, kind)
-            except ValueError:
-                diagnostics.append(Diagnostic(location, "table.wrong-type",
-                                              f"row {number}, column '{name}': expected {kind}"))
-                continue
-            if value is not None:
-                cells[name] = value
-        rows.append(TableRow(number, location, cells))
+    read = _csv_rows if path.suffix == ".csv" else _yaml_rows
+    raw_rows = read(path, display, columns, diagnostics)
+    rows = [_typed(number, location, raw, columns, diagnostics)
+            for number, (location, raw) in enumerate(raw_rows, start=1)]
     if diagnostics:
         raise DiagnosticError(diagnostics)
     return rows

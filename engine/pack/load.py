@@ -7,6 +7,7 @@ reported, so an informaticist sees all of them in one run.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,11 @@ from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.rule_file import load_rule_file
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
-from engine.source.document import load_file
+from engine.source.document import SourceDoc, load_file
 from engine.source.pydantic_errors import diagnostics_from
 
+PACK_FOLDERS = ("rules", "knowledge", "templates")
+INCLUDE_DRAFTS_ENV = "CAREPLAN_INCLUDE_DRAFTS"
 _TEXT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
 _VALUE_KINDS = {"text": FieldKind.TEXT, "number": FieldKind.NUMBER,
                 "integer": FieldKind.INTEGER, "boolean": FieldKind.BOOLEAN}
@@ -30,7 +33,7 @@ _VALUE_KINDS = {"text": FieldKind.TEXT, "number": FieldKind.NUMBER,
 class PackMeta(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
-    version: str = Field(pattern=r"^\d+\.\d+\.\d+$")
+    version: str = Field(pattern=r"^\d+\.\d+\.\d+(\+[0-9A-Za-z.-]+)?$")  # +drafts when drafts are compiled
     description: str | None = None
     data_versions: dict[str, str] = Field(default_factory=dict, description="source -> version of its data")
 
@@ -51,6 +54,8 @@ class Pack:
     digest: str
     warnings: list[Diagnostic] = field(default_factory=list)
     drug_classes: DrugClasses = field(default_factory=DrugClasses)
+    inactive: list[RuleSource] = field(default_factory=list)  # checked, not compiled: retired, drafts
+    include_drafts: bool = False
 
     @property
     def rules(self) -> list[Rule]:
@@ -61,17 +66,73 @@ class Pack:
         return self.root / "templates"
 
 
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _target(path: Path) -> Path | None:
+    """Where a path leads once every link is followed; None for a loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def escaping_links(root: Path) -> list[Path]:
+    """Every link in the pack that leads out of it: ``pack.yaml`` or one of rules/, knowledge/ and
+    templates/ that leads out of the pack, or a link inside one of those folders that leads out of it."""
+    base = _target(root) or root
+    found: list[Path] = []
+    pack_file = root / "pack.yaml"
+    if pack_file.is_symlink() and not _within(_target(pack_file) or base.parent, base):
+        found.append(pack_file)
+    for name in PACK_FOLDERS:
+        folder = root / name
+        inside = _target(folder)
+        if folder.is_symlink() and (inside is None or not _within(inside, base)):
+            found.append(folder)
+            continue
+        if inside is None or not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_symlink() and not _within(_target(path) or base.parent, inside):
+                found.append(path)
+    return found
+
+
 def pack_digest(root: Path) -> str:
-    """sha256 over every pack file's relative path and bytes, in sorted order."""
+    """sha256 over every pack file's relative path and bytes, in sorted order.
+
+    A link that leads out of the pack is hashed by its name and where it points, never read
+    (``load_pack`` refuses it; the digest must still change when one appears).
+    """
     digest = hashlib.sha256()
-    files = [root / "pack.yaml"] + [
-        p for d in ("rules", "knowledge", "templates") for p in sorted((root / d).rglob("*")) if p.is_file()
-    ]
+    escaping = set(escaping_links(root))
+    files = [root / "pack.yaml"]
+    for name in PACK_FOLDERS:
+        folder = root / name
+        files += [folder] if folder in escaping else [
+            p for p in sorted(folder.rglob("*")) if p in escaping or p.is_file()]
     for path in files:
-        if path.is_file():
+        if path in escaping:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0->" + os.fsencode(os.readlink(path)))
+        elif path.is_file():
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return "sha256:" + digest.hexdigest()
+
+
+def _check_links(root: Path, diagnostics: list[Diagnostic]) -> bool:
+    """A link that leads out of the pack is refused: the pack must hold what it reads (and never
+    hand, say, /etc/passwd to a template). True when there was none."""
+    escaping = escaping_links(root)
+    for path in escaping:
+        shown = path.relative_to(root).as_posix()
+        scope = "the pack" if path.parent == root else f"{shown.split('/')[0]}/"
+        diagnostics.append(Diagnostic(Location(shown), "pack.link-outside",
+                                      f"a symbolic link that leads out of {scope} is refused",
+                                      hint="copy the file into the pack instead of linking to it"))
+    return not escaping
 
 
 def _load_meta(root: Path, diagnostics: list[Diagnostic]) -> PackMeta:
@@ -92,50 +153,64 @@ def _fact_type_files(root: Path) -> list[Path]:
     return [path for path in files if path.is_file()]
 
 
+def _declare(doc: SourceDoc, types: dict[str, FactType], declared: dict[str, Location],
+             diagnostics: list[Diagnostic]) -> None:
+    """The derived fact types one fact-types file declares, added to ``types``."""
+    if not isinstance(doc.data, dict):
+        diagnostics.append(Diagnostic(doc.locate([]), "schema.wrong-type",
+                                      "a fact-types file maps each fact type's name to its label and fields",
+                                      hint="write 'name: {label: ..., fields: {field: text}}' at the top level"))
+        return
+    for name, body in doc.data.items():
+        if name in declared:
+            diagnostics.append(Diagnostic(doc.locate([name], key=True), "schema.duplicate-fact-type",
+                                          f"fact type '{name}' is also declared at {declared[name]}"))
+            continue
+        if name in types or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            diagnostics.append(Diagnostic(doc.locate([name], key=True), "schema.bad-fact-type",
+                                          f"'{name}' is an input type or not a lower_snake_case name"))
+            continue
+        try:
+            spec = DerivedTypeSpec.model_validate(body)
+        except ValidationError as exc:
+            diagnostics.extend(diagnostics_from(exc, doc, DerivedTypeSpec, prefix=(name,)))
+            continue
+        fields: dict[str, FieldKind] = {}
+        for field_name, kind in spec.fields.items():
+            if kind not in _VALUE_KINDS:
+                diagnostics.append(Diagnostic(doc.locate([name, "fields", field_name]), "schema.bad-value",
+                                              f"field kind must be one of {', '.join(_VALUE_KINDS)}"))
+                continue
+            fields[field_name] = _VALUE_KINDS[kind]
+        declared[name] = doc.locate([name], key=True)
+        types[name] = FactType(name, fields, spec.label, True, spec.description)
+
+
 def _load_schema(root: Path, diagnostics: list[Diagnostic]) -> FactSchema:
     types = dict(INPUT_TYPES)
     declared: dict[str, Location] = {}
     for path in _fact_type_files(root):
-        display = path.relative_to(root).as_posix()
         try:
-            doc = load_file(path, display)
+            doc = load_file(path, path.relative_to(root).as_posix())
         except DiagnosticError as exc:
             diagnostics.extend(exc.diagnostics)
             continue
-        for name, body in (doc.data or {}).items():
-            if name in declared:
-                diagnostics.append(Diagnostic(doc.locate([name], key=True), "schema.duplicate-fact-type",
-                                              f"fact type '{name}' is also declared at {declared[name]}"))
-                continue
-            if name in types or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-                diagnostics.append(Diagnostic(doc.locate([name], key=True), "schema.bad-fact-type",
-                                              f"'{name}' is an input type or not a lower_snake_case name"))
-                continue
-            try:
-                spec = DerivedTypeSpec.model_validate(body)
-            except ValidationError as exc:
-                diagnostics.extend(diagnostics_from(exc, doc, DerivedTypeSpec, prefix=(name,)))
-                continue
-            fields: dict[str, FieldKind] = {}
-            for field_name, kind in spec.fields.items():
-                if kind not in _VALUE_KINDS:
-                    diagnostics.append(Diagnostic(doc.locate([name, "fields", field_name]), "schema.bad-value",
-                                                  f"field kind must be one of {', '.join(_VALUE_KINDS)}"))
-                    continue
-                fields[field_name] = _VALUE_KINDS[kind]
-            declared[name] = doc.locate([name], key=True)
-            types[name] = FactType(name, fields, spec.label, True, spec.description)
+        if doc.data is not None:  # an empty file declares nothing
+            _declare(doc, types, declared, diagnostics)
     return FactSchema(types)
 
 
-def load_pack(root: Path) -> Pack:
-    """Load and check a pack; raises DiagnosticError listing every problem found."""
-    diagnostics: list[Diagnostic] = []
-    if not (root / "rules").is_dir():
-        raise DiagnosticError([Diagnostic(Location(str(root)), "pack.not-found",
-                                          "not a rule pack: it has no rules/ directory")])
-    meta = _load_meta(root, diagnostics)
-    schema = _load_schema(root, diagnostics)
+def include_drafts_from_environment() -> bool:
+    return os.environ.get(INCLUDE_DRAFTS_ENV, "") not in ("", "0")
+
+
+def _compiled(source: RuleSource, include_drafts: bool) -> bool:
+    """Whether a rule file is compiled: active rules are; drafts only when asked; retired rules never."""
+    status = source.spec.status
+    return status == "active" or (status == "draft" and include_drafts)
+
+
+def _load_sources(root: Path, schema: FactSchema, diagnostics: list[Diagnostic]) -> list[RuleSource]:
     sources: list[RuleSource] = []
     seen: dict[str, Location] = {}
     for path in sorted((root / "rules").rglob("*.yaml")):
@@ -151,12 +226,36 @@ def load_pack(root: Path) -> Pack:
             continue
         seen[source.spec.id] = source.doc.locate(["id"])
         sources.append(source)
+    return sources
+
+
+def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
+    """Load and check a pack; raises DiagnosticError listing every problem found.
+
+    Every rule file is checked whatever its ``status``; retired rules are never compiled, drafts
+    only with ``include_drafts`` (default: the ``CAREPLAN_INCLUDE_DRAFTS`` environment variable).
+    """
+    drafts = include_drafts_from_environment() if include_drafts is None else include_drafts
+    diagnostics: list[Diagnostic] = []
+    if not (root / "rules").is_dir():
+        raise DiagnosticError([Diagnostic(Location(str(root)), "pack.not-found",
+                                          "not a rule pack: it has no rules/ directory")])
+    if not _check_links(root, diagnostics):
+        raise DiagnosticError(diagnostics)  # nothing is read through a link that leads out of the pack
+    meta = _load_meta(root, diagnostics)
+    schema = _load_schema(root, diagnostics)
+    sources = _load_sources(root, schema, diagnostics)
     drug_classes = load_drug_classes(root, diagnostics)
     _check_drug_classes(sources, drug_classes, diagnostics)
     _check_required_templates(root, diagnostics)
     if any(d.severity.value == "error" for d in diagnostics):
         raise DiagnosticError(diagnostics)
-    return Pack(root, meta, schema, sources, pack_digest(root), diagnostics, drug_classes)
+    active = [s for s in sources if _compiled(s, drafts)]
+    inactive = [s for s in sources if not _compiled(s, drafts)]
+    if drafts and any(s.spec.status == "draft" for s in active):
+        # a plan made with draft rules says so: its pack version carries "+drafts"
+        meta = meta.model_copy(update={"version": f"{meta.version}+drafts"})
+    return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts)
 
 
 def _check_drug_classes(sources: list[RuleSource], known: DrugClasses, diagnostics: list[Diagnostic]) -> None:

@@ -1,18 +1,27 @@
-"""Render a plan with Jinja2: sandboxed, StrictUndefined, HTML autoescaped.
+"""Render a plan with Jinja2: sandboxed and bounded, StrictUndefined, HTML autoescaped.
 
 Templates live in the pack's templates/ directory: ``plan.<fmt>.j2`` for clinicians and
-``patient.<fmt>.j2`` for the patient audience, with ``fmt`` md or html.
+``patient.<fmt>.j2`` for the patient audience, with ``fmt`` md or html. They are read only from
+inside that directory (a link that leads out of it is refused), as UTF-8, and rendered within
+the bounds of ``engine.render.bounds``; every failure is a :class:`RenderError` naming the
+template file and line. ``check_templates`` renders each of them against sample plans, so a
+template that would fail at ``careplan generate`` fails ``careplan validate`` instead.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
 
 from engine.plan.model import Plan
+from engine.render.bounds import MAX_OUTPUT, BoundedEnvironment, Budget, RenderLimit
+from engine.render.samples import sample_plans
 from engine.source.diagnostics import Diagnostic, Location
 
 _CATEGORY_TITLES = {
@@ -20,15 +29,68 @@ _CATEGORY_TITLES = {
     "monitoring": "Monitoring", "referral": "Referrals", "testing": "Testing",
     "screening": "Screening", "oncology": "Cancer care",
 }
+FORMATS = ("md", "html")
+AUDIENCES = ("clinician", "patient")
 
 
 class RenderError(RuntimeError):
-    pass
+    """A template failed: where (``templates/<file>``, line when known) and why."""
+
+    def __init__(self, location: Location, message: str) -> None:
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.message = message
 
 
-def _environment(templates: Path) -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+class TemplateEncodingError(jinja2.TemplateError):
+    def __init__(self, name: str, line: int, col: int) -> None:
+        super().__init__("the template is not UTF-8 text")
+        self.name, self.line, self.col = name, line, col
+
+
+def decode_template(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise TemplateEncodingError(name, line, exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1) from None
+
+
+class PackTemplateLoader(jinja2.BaseLoader):
+    """Templates from one directory and nothing outside it: no ``..``, and no link that leads out."""
+
+    def __init__(self, templates: Path) -> None:
+        self.templates = templates
+        self.inside = templates.resolve()
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.templates.joinpath(*split_template_path(template))  # refuses '..'
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):
+            raise jinja2.TemplateNotFound(template) from None
+        if not real.is_relative_to(self.inside):
+            raise jinja2.TemplateNotFound(f"{template} (a link that leads out of templates/ is refused)")
+        try:
+            data = real.read_bytes()
+            mtime = os.path.getmtime(real)
+        except OSError:
+            raise jinja2.TemplateNotFound(template) from None
+        text = decode_template(data, template)
+
+        def uptodate() -> bool:
+            try:
+                return os.path.getmtime(real) == mtime
+            except OSError:
+                return False
+
+        return text, str(path), uptodate
+
+
+def _environment(templates: Path) -> BoundedEnvironment:
+    env = BoundedEnvironment(
+        loader=PackTemplateLoader(templates),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -36,6 +98,7 @@ def _environment(templates: Path) -> SandboxedEnvironment:
     env.filters["duration"] = humanise_duration
     env.filters["category_title"] = lambda c: _CATEGORY_TITLES.get(c, str(c).title())
     env.filters["days"] = humanise_days
+    env.bound_filters()
     return env
 
 
@@ -70,15 +133,59 @@ def humanise_days(days: int) -> str:
     return f"{days} day{'s' if days > 1 else ''}"
 
 
+def template_name(fmt: str, audience: str) -> str:
+    return f"{'patient' if audience == 'patient' else 'plan'}.{fmt}.j2"
+
+
+def _where(exc: BaseException, templates: Path, name: str) -> Location:
+    """The template file and line an exception was raised at (Jinja maps its frames to template lines)."""
+    if isinstance(exc, TemplateEncodingError):
+        return Location(f"templates/{exc.name}", exc.line, exc.col)
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Location(f"templates/{exc.name or name}", exc.lineno or 0)
+    found = Location(f"templates/{name}")
+    prefix = str(templates) + os.sep
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.startswith(prefix):
+            found = Location(f"templates/{filename.removeprefix(prefix)}", tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return f"template '{exc.message}' was not found"
+    if isinstance(exc, jinja2.TemplateError):
+        return exc.message or type(exc).__name__
+    if isinstance(exc, RenderLimit):
+        return str(exc)
+    if isinstance(exc, RecursionError):
+        return "the template recurses too deeply (a macro or include that calls itself?)"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def render(plan: Plan, templates: Path, fmt: str, audience: str) -> str:
-    name = f"{'patient' if audience == 'patient' else 'plan'}.{fmt}.j2"
-    env = _environment(templates)
+    """The plan as a document; a template that fails or goes past its bounds raises RenderError."""
+    return _render(_environment(templates), plan, templates, template_name(fmt, audience))
+
+
+def _render(env: BoundedEnvironment, plan: Plan, templates: Path, name: str) -> str:
+    env.budget = Budget()
     context: dict[str, Any] = {"plan": plan, "categories": _grouped(plan)}
+    chunks: list[str] = []
+    size = 0
     try:
-        return env.get_template(name).render(context)
-    except jinja2.TemplateError as exc:
-        where = f"{getattr(exc, 'filename', None) or name}:{getattr(exc, 'lineno', '') or ''}"
-        raise RenderError(f"templates/{where}: {exc.message or type(exc).__name__}") from None
+        for chunk in env.get_template(name).generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                raise RenderLimit(f"the document is longer than {MAX_OUTPUT:,} characters")
+            env.budget.check_time()
+            chunks.append(chunk)
+    except Exception as exc:  # a template is the pack's code: any failure of it is a located error
+        raise RenderError(_where(exc, templates, name), _message(exc)) from None
+    return "".join(chunks)
 
 
 def _grouped(plan: Plan) -> list[tuple[str, list[Any]]]:
@@ -88,15 +195,52 @@ def _grouped(plan: Plan) -> list[tuple[str, list[Any]]]:
     return list(groups.items())
 
 
-def check_templates(templates: Path) -> list[Diagnostic]:
-    """Parse every template; report syntax errors and missing required templates."""
-    diagnostics: list[Diagnostic] = []
+def _parse_all(templates: Path, diagnostics: list[Diagnostic]) -> set[str]:
+    """Parse every template; report syntax and encoding errors. Returns the names that failed."""
     env = _environment(templates)
+    failed: set[str] = set()
     for path in sorted(templates.rglob("*.j2")) if templates.is_dir() else []:
         rel = path.relative_to(templates).as_posix()
+        if path.is_symlink() and not path.resolve().is_relative_to(templates.resolve()):
+            continue  # refused by the pack loader, never read here
         try:
-            env.parse(path.read_text(encoding="utf-8"), rel, rel)
+            env.parse(decode_template(path.read_bytes(), rel), rel, rel)
+        except TemplateEncodingError as exc:
+            diagnostics.append(Diagnostic(Location(f"templates/{rel}", exc.line, exc.col), "template.encoding",
+                                          exc.message or "not UTF-8", hint="save the template as UTF-8"))
+            failed.add(rel)
         except jinja2.TemplateSyntaxError as exc:
             diagnostics.append(Diagnostic(Location(f"templates/{rel}", exc.lineno or 0), "template.syntax",
                                           exc.message or "template syntax error"))
+            failed.add(rel)
+        except OSError as exc:
+            diagnostics.append(Diagnostic(Location(f"templates/{rel}"), "template.unreadable",
+                                          exc.strerror or "cannot be read"))
+            failed.add(rel)
+    return failed
+
+
+def check_templates(templates: Path, plans: Sequence[tuple[str, Plan]] = ()) -> list[Diagnostic]:
+    """Parse every template, then render each document (both audiences, md and html) against the
+    sample plans of ``engine.render.samples`` and the given ``(description, plan)`` pairs.
+
+    A failure is reported once per template location, naming the sample it failed on.
+    """
+    diagnostics: list[Diagnostic] = []
+    failed = _parse_all(templates, diagnostics)
+    samples = [*sample_plans(), *plans]
+    env = _environment(templates)  # one environment: each template is compiled once
+    for audience in AUDIENCES:
+        for fmt in FORMATS:
+            name = template_name(fmt, audience)
+            if name in failed or not (templates / name).exists():
+                continue  # already reported (or missing: load_pack reports it)
+            for description, plan in samples:
+                try:
+                    _render(env, plan, templates, name)
+                except RenderError as exc:
+                    diagnostics.append(Diagnostic(exc.location, "template.render",
+                                                  f"{exc.message} (rendering {description}, {audience} {fmt})",
+                                                  hint="a template must render every plan the pack can make"))
+                    break  # one report per document is enough to act on
     return diagnostics
