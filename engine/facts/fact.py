@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Union
@@ -70,15 +71,12 @@ _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _SIXTEEN_DIGITS = b"0" * 16
 
 
+_EXPONENT = re.compile(r"e[-+][0-9]")  # Python's repr always signs its exponent
+
+
 def _has_exponent(text: str) -> bool:
     """Whether a digit, 'e', a sign and a digit stand together anywhere (in a number, or in text)."""
-    for marker in ("e-", "e+"):
-        at = text.find(marker)
-        while at != -1:
-            if 0 < at and text[at - 1].isdigit() and text[at + 2: at + 3].isdigit():
-                return True
-            at = text.find(marker, at + 1)
-    return False
+    return any(match.start() > 0 and text[match.start() - 1].isdigit() for match in _EXPONENT.finditer(text))
 
 
 def _unreadable(where: str, what: str) -> UnrepresentableNumber:
