@@ -368,6 +368,8 @@ def compile_pack(pack: Pack) -> CompiledPack:
     top = max(list(strata.values()) + [p.stratum for p in negations.probes.values()]
               + list(negations.keyed_items) + [0])
     prefix = pack.digest.split(":")[-1][:8]
+    if any(source.spec.status == "draft" for source in pack.sources):
+        prefix += "d"  # the same files compile to other rulesets with drafts: the runtime keys rulesets by name
     compiled: list[CompiledRuleset] = []
     for level in range(top + 1):
         groups = _stratum_groups(level, rules, strata, negations, produced)
