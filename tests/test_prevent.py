@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.clinical import prevent
+from engine.clinical import prevent, prevent_model
 from engine.clinical.prevent import (
     COEFFICIENTS,
     COLUMNS,
@@ -552,9 +552,9 @@ def test_valid_inputs_always_give_a_one_decimal_percentage(inputs: PreventInputs
 
 
 def test_imports_only_the_standard_library() -> None:
-    tree = ast.parse(Path(prevent.__file__).read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import)
-                for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
-    assert imported <= {"__future__", "math", "dataclasses", "decimal"}
+    for module in (prevent, prevent_model):
+        tree = ast.parse(Path(module.__file__ or "").read_text(encoding="utf-8"))
+        imported = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        imported |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+        # the standard library, and the model's own data module
+        assert imported <= {"__future__", "math", "dataclasses", "decimal", "engine.clinical.prevent_model"}
