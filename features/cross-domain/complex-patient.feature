@@ -59,9 +59,9 @@ Feature: One patient, every domain (examples/complex-patient.yaml)
     Then the shared decision on "oncology.breast-chemo-shared-decision" offers "ovarian function suppression"
     And the assessment "recurrence-risk" shows "recurrence score (Oncotype DX)" as "19"
     And the plan has a follow-up in 84 days mentioning "lipids"
-    And the plan has no data gap mentioning "lipid panel"
+    And the plan has no data gap suggesting "lipid panel (total and HDL cholesterol)"
     And the plan has no goal mentioning "potassium"
-    And the recommendation "bp.start-first-line-medicine" does not mention "thiazide or a calcium-channel blocker"
+    And the recommendation "bp.start-first-line-medicine" does not mention "Black adult without heart failure or chronic kidney disease"
 
   Scenario: Next to each recommendation the clinician sees which options were left out and why
     When the plan is rendered as "md"

@@ -76,7 +76,7 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022)
     And the recommendation "pgx.untested-gene[clopidogrel,CYP2C19]" has action "test"
     And the plan has a data gap suggesting "CYP2C19 genotyping"
     And the plan has no recommendation "pgx.clopidogrel"
-    And the rule "pgx.clopidogrel" did not fire
+    And the rule "pgx.recommend-one-gene" did not fire
     And the plan has no assessment "phenotype"
 
   Scenario Outline: A CYP2C19 poor metabolizer is steered away from clopidogrel for <indication> (<population>)
@@ -121,7 +121,7 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022)
     When the care plan is generated
     Then the assessment "phenotype" for "CYP2C19" is "Poor Metabolizer"
     And the plan has no recommendation for "clopidogrel"
-    And the rule "pgx.clopidogrel" did not fire
+    And the rule "pgx.recommend-one-gene" did not fire
     And the rule "pgx.population-by-indication" did not fire
     And the rule "pgx.phenotype-from-function-pair" fired
 

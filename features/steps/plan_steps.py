@@ -2,6 +2,10 @@
 
 `plan` is the engine's `Result`: `plan.plan` is the care plan, `plan.evaluation` the rule trace.
 `document` is a rendered plan (a str). Failure messages show what the plan holds instead.
+
+A negative step (no recommendation X, the rule X did not fire, does not offer X, ...) first
+checks that X is something the loaded pack can produce (`vocabulary`, see
+`features.steps.vocabulary`), so a misspelt or renamed name fails instead of passing.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from engine.generator import Generator, Result
 from engine.patient.model import Patient
 from engine.plan.model import Recommendation
 from features.steps.common import GENERATED_AT, PatientFacts, column, phrase, words
+from features.steps.vocabulary import PackVocabulary
 
 
 def _recommendation(plan: Result, rec_id: str) -> Recommendation:
@@ -85,7 +90,8 @@ def _(plan: Result, action: str, drug: str) -> None:
 
 
 @then(phrase('the plan has no recommendation for "{drug:q}"'))
-def _(plan: Result, drug: str) -> None:
+def no_recommendation_for_drug(plan: Result, vocabulary: PackVocabulary, drug: str) -> None:
+    vocabulary.require_drug(drug)
     found = _for_drug(plan, drug)
     assert not found, f"wanted nothing for {drug!r}; the plan has {found}"
 
@@ -102,12 +108,14 @@ def _(plan: Result, category: str, rec_id: str) -> None:
 
 
 @then(phrase('the plan has no recommendation "{rec_id:q}"'))
-def _(plan: Result, rec_id: str) -> None:
+def no_recommendation(plan: Result, vocabulary: PackVocabulary, rec_id: str) -> None:
+    vocabulary.require_recommendation(rec_id)
     assert rec_id not in _ids(plan), f"{rec_id!r} is in the plan: {_ids(plan)}"
 
 
 @then(phrase('the plan has no "{category:q}" recommendations'))
-def _(plan: Result, category: str) -> None:
+def no_recommendations_in_category(plan: Result, vocabulary: PackVocabulary, category: str) -> None:
+    vocabulary.require_category(category)
     found = [r.id for r in plan.plan.recommendations if r.category == category]
     assert not found, f"wanted no {category!r} recommendations; the plan has {found}"
 
@@ -165,7 +173,9 @@ def _(plan: Result, rec_id: str, drugs: str) -> None:
 
 
 @then(phrase('the recommendation "{rec_id:q}" does not offer "{drugs:q}"'))
-def _(plan: Result, rec_id: str, drugs: str) -> None:
+def does_not_offer(plan: Result, vocabulary: PackVocabulary, rec_id: str, drugs: str) -> None:
+    for drug in words(drugs):
+        vocabulary.require_offer(rec_id, drug)
     offered = _recommendation(plan, rec_id).alternatives
     present = [d for d in words(drugs) if d in offered]
     assert not present, f"{rec_id} still offers {present}; it offers {offered}"
@@ -198,7 +208,8 @@ def _(plan: Result, rec_id: str, text: str) -> None:
 
 
 @then(phrase('the recommendation "{rec_id:q}" does not mention "{text:q}"'))
-def _(plan: Result, rec_id: str, text: str) -> None:
+def does_not_mention(plan: Result, vocabulary: PackVocabulary, rec_id: str, text: str) -> None:
+    vocabulary.require_recommendation_wording(rec_id, text)
     found = _recommendation(plan, rec_id).text
     assert text.lower() not in found.lower(), f"{rec_id} mentions {text!r}: {found}"
 
@@ -248,7 +259,8 @@ def _(plan: Result, kind: str, label: str, value: str) -> None:
 
 
 @then(phrase('the plan has no assessment "{kind:q}"'))
-def _(plan: Result, kind: str) -> None:
+def no_assessment(plan: Result, vocabulary: PackVocabulary, kind: str) -> None:
+    vocabulary.require_assessment(kind)
     found = _assessments(plan)
     assert not any(k == kind for k, _, _ in found), f"wanted no {kind!r} assessment; the plan has {found}"
 
@@ -263,7 +275,8 @@ def _(plan: Result, text: str) -> None:
 
 
 @then(phrase('the plan has no goal mentioning "{text:q}"'))
-def _(plan: Result, text: str) -> None:
+def no_goal_mentioning(plan: Result, vocabulary: PackVocabulary, text: str) -> None:
+    vocabulary.require_goal_wording(text)
     goals = [f"{g.text} {g.target or ''}" for g in plan.plan.goals]
     assert not any(text.lower() in g.lower() for g in goals), f"a goal mentions {text!r}: {goals}"
 
@@ -320,9 +333,17 @@ def _(plan: Result, text: str) -> None:
 
 
 @then(phrase('the plan has no data gap mentioning "{text:q}"'))
-def _(plan: Result, text: str) -> None:
+def no_data_gap_mentioning(plan: Result, vocabulary: PackVocabulary, text: str) -> None:
+    vocabulary.require_data_gap_wording(text)
     found = [g.text for g in plan.plan.data_gaps]
     assert not any(text.lower() in g.lower() for g in found), f"a data gap mentions {text!r}: {found}"
+
+
+@then(phrase('the plan has no data gap suggesting "{test:q}"'))
+def no_data_gap_suggesting(plan: Result, vocabulary: PackVocabulary, test: str) -> None:
+    vocabulary.require_suggested_test(test)
+    found = [g.suggested_test for g in plan.plan.data_gaps]
+    assert test not in found, f"a data gap suggests {test!r}; suggested tests are {found}"
 
 
 @then(phrase('the plan has a caution mentioning "{text:q}"'))
@@ -366,7 +387,8 @@ def _(plan: Result, rule_id: str) -> None:
 
 
 @then(phrase('the rule "{rule_id:q}" did not fire'))
-def _(plan: Result, rule_id: str) -> None:
+def rule_did_not_fire(plan: Result, vocabulary: PackVocabulary, rule_id: str) -> None:
+    vocabulary.require_rule(rule_id)
     assert not _fired(plan, rule_id), f"{rule_id!r} fired; the firings were {_firings(plan)}"
 
 
