@@ -15,6 +15,7 @@ from engine.generator import Generator
 from engine.lang.rule import RuleSource
 from engine.patient.model import Patient
 from engine.source.diagnostics import Diagnostic, Location
+from engine.source.document import PathKey, SourceDoc
 from engine.source.pydantic_errors import diagnostics_from
 
 
@@ -38,20 +39,34 @@ def _fired(generator: Generator, source: RuleSource, patient: Patient, row: str 
     return False
 
 
+def _part(doc: SourceDoc, at: PathKey) -> SourceDoc:
+    """The part of a document under ``at`` as a document of its own, keeping every position.
+
+    A test's ``given`` is a patient file inside the rule file: pydantic's error paths start at
+    the patient, so they are resolved against this part (a field path such as ``labs.egfr``).
+    """
+    data = doc.data
+    for key in at:
+        data = data[key]
+    n = len(at)
+    return SourceDoc(doc.path, data, {k[n:]: v for k, v in doc.values.items() if k[:n] == at},
+                     {k[n:]: v for k, v in doc.keys.items() if k[:n] == at and len(k) > n})
+
+
 def run_source_tests(generator: Generator, source: RuleSource) -> list[RuleTestResult]:
     results: list[RuleTestResult] = []
     for index, test in enumerate(source.spec.tests):
         where = source.doc.locate(["tests", index])
         if test.row is not None and not any(r.id == f"{source.spec.id}[{test.row}]" for r in source.rules):
             results.append(RuleTestResult(source.spec.id, test.name, where, False,
-                                          f"row '{test.row}' is not a row of the table"))
+                                          f"test '{test.name}': row '{test.row}' is not a row of the table"))
             continue
         try:
             patient = Patient.model_validate({"id": "rule-test", **test.given})
         except ValidationError as exc:
-            problems = diagnostics_from(exc, source.doc, Patient, prefix=("tests", index, "given"))
-            results.append(RuleTestResult(source.spec.id, test.name, where, False,
-                                          "; ".join(f"{d.field_path}: {d.message}" for d in problems)))
+            problems = diagnostics_from(exc, _part(source.doc, ("tests", index, "given")), Patient)
+            results.append(RuleTestResult(source.spec.id, test.name, where, False, f"test '{test.name}': "
+                                          + "; ".join(f"{d.field_path}: {d.message}" for d in problems)))
             continue
         fired = _fired(generator, source, patient, test.row)
         expected = test.expect == "fires"
