@@ -1,6 +1,6 @@
 """careplan's command line: generate, explain, validate, schema. Parsing and exit codes only.
 
-Exit codes (CONTRACT.md): 0 success; 1 the plan carries urgent safety warnings, and
+Exit codes (docs/contract.md): 0 success; 1 the plan carries urgent safety warnings, and
 nothing else ever exits 1; 2 bad input (patient file, rule pack, arguments, an output path
 that cannot be), reported as ``file:line:col: field: message`` with no traceback; 3 no plan
 because something failed unexpectedly (a bug, the engine, an I/O error): one line on

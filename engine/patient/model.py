@@ -1,4 +1,4 @@
-"""The patient facts file (CONTRACT.md section 2) as a strict pydantic model.
+"""The patient facts file (docs/contract.md, section 2) as a strict pydantic model.
 
 Units are fixed by field names; every measured value carries its physiological range,
 and a value outside it is refused rather than clamped, so every number that reaches the

@@ -1,4 +1,4 @@
-"""The care plan (CONTRACT.md section 3) as a pydantic model; JSON output is its dump."""
+"""The care plan (docs/contract.md, section 3) as a pydantic model; JSON output is its dump."""
 
 from __future__ import annotations
 
@@ -154,7 +154,7 @@ class Plan(PlanModel):
 
     @property
     def exit_code(self) -> int:
-        """CONTRACT.md: 1 when the plan carries an urgent safety warning a human must act on, else 0."""
+        """docs/contract.md: 1 when the plan carries an urgent safety warning a human must act on, else 0."""
         return 1 if self.has_urgent_warning else 0
 
     def to_json(self) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pytest_bdd import parsers
 
-#: A patient facts file (CONTRACT.md section 2) under construction, as plain data.
+#: A patient facts file (docs/contract.md, section 2) under construction, as plain data.
 PatientFacts = dict[str, Any]
 
 #: The instant every plan in the features is generated at, so plans are reproducible.

@@ -1,4 +1,4 @@
-"""Given steps: build one patient's facts in the CONTRACT.md section 2 shape, a step at a time.
+"""Given steps: build one patient's facts in the shape of docs/contract.md, section 2, a step at a time.
 
 The `patient` fixture is plain data (a dict, as a patient YAML file would load); the When step
 validates it with `engine.patient.model.Patient.model_validate`, so a typo in a table is reported with the
