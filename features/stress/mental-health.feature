@@ -90,6 +90,7 @@ Feature: Depression, anxiety and suicide-risk screening (PHQ-9, GAD-7)
 
   Scenario: A PHQ-9 of 12 is referred for evaluation for major depression with a 2-week review
     Given a patient "phq9-moderate"
+    And the patient is 40 years old
     And the patient's stress scores:
       | field      | value |
       | phq9       | 12    |
