@@ -1,4 +1,4 @@
-"""Fail closed with the right code (CONTRACT.md section 1), as a script calling careplan sees it.
+"""Fail closed with the right code (docs/contract.md, section 1), as a script calling careplan sees it.
 
 0 a plan; 1 a plan with urgent warnings, and nothing else; 2 bad input, arguments or an
 output path that cannot be; 3 no plan because something failed unexpectedly, in one line

@@ -1,4 +1,4 @@
-"""Patient files are read strictly (CONTRACT.md section 2), as a user meets it on the command line.
+"""Patient files are read strictly (docs/contract.md, section 2), as a user meets it on the command line.
 
 Every refusal exits 2 with ``file:line:col: error[code] field: message`` and a hint, and
 never repeats the value the file holds: it may identify the patient.

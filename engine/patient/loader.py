@@ -1,6 +1,6 @@
 """Read a patient facts file (YAML or JSON) into a validated ``Patient``.
 
-Read strictly (CONTRACT.md section 2): a regular file of at most 5 MiB, YAML 1.2 core numbers,
+Read strictly (docs/contract.md, section 2): a regular file of at most 5 MiB, YAML 1.2 core numbers,
 booleans and real dates, no tags, no anchors or aliases, at most 100,000 values nested at most
 32 deep; then the schema (``engine.patient.model``) checks every field's type, range and
 list length. Every refusal names the file, line, column and field, never the value.
