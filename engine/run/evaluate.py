@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from engine.compile.compiler import CompiledPack, CompiledRuleset
+from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
 from engine.facts.fact import ABSENT_TYPE, Fact, Scalar
 from engine.facts.schema import FactSchema
 from engine.lang.rule import Rule
@@ -75,6 +75,7 @@ class Evaluator:
 
     def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
               present: set[ProbeHit]) -> list[Fact]:
+        """Record one activation; the derived facts it adds (new ones only) are returned."""
         handler = ruleset.handlers.get(activation.rule_name)
         if handler is None:
             raise EngineError(f"unknown action {activation.rule_name} in {ruleset.name}")
@@ -86,6 +87,13 @@ class Evaluator:
         if len(result.firings) >= self.budget:
             raise EngineError(f"firing budget of {self.budget} exceeded: rules may be chaining without end")
         rule = self.compiled.rules[handler.target]
+        bound = self._bind(rule, handler, activation, result)
+        if self._negated(rule, handler, bound, present):
+            return []  # a 'none' pattern matched these facts in an earlier stratum
+        return self._apply(rule, handler, ruleset.stratum, bound, result)
+
+    @staticmethod
+    def _bind(rule: Rule, handler: Handler, activation: Activation, result: Evaluation) -> dict[str, Fact]:
         bound: dict[str, Fact] = {}
         for alias in handler.aliases:
             fid = activation.bindings.get(f"a_{alias}")
@@ -93,28 +101,36 @@ class Evaluator:
             if fact is None:
                 raise EngineError(f"rule {rule.id} matched a fact the evaluator does not know")
             bound[alias] = fact
+        return bound
+
+    def _negated(self, rule: Rule, handler: Handler, bound: dict[str, Fact], present: set[ProbeHit]) -> bool:
         for negation in self.compiled.keyed_negations.get(rule.id, ()):
             key = tuple(bound[a].fid for a in negation.key_aliases)
             if negation.variant == handler.variant and (negation.probe, key) in present:
-                return []  # a 'none' pattern matched these facts in an earlier stratum
+                return True
+        return False
+
+    @staticmethod
+    def _apply(rule: Rule, handler: Handler, stratum: int, bound: dict[str, Fact], result: Evaluation) -> list[Fact]:
+        """Run the rule's actions: derive facts, collect plan outputs, and record the firing."""
         new_facts: list[Fact] = []
         produced: list[str] = []
         outputs: list[Output] = []
         seq = len(result.firings) + 1
         for action in rule.actions:
-            if action.assert_ is not None:
-                for type_name, values in action.assert_.items():
-                    resolved = {k: _resolve(v, bound) for k, v in (values or {}).items()}
-                    fact = Fact.make(type_name, resolved, origin="derived")
-                    produced.append(fact.fid)
-                    if fact.fid not in result.facts:
-                        result.facts[fact.fid] = fact
-                        result.producer[fact.fid] = seq
-                        new_facts.append(fact)
-            else:
+            if action.assert_ is None:
                 outputs.append(_output(action.kind(), getattr(action, action.kind()), rule, bound))
+                continue
+            for type_name, values in action.assert_.items():
+                resolved = {k: _resolve(v, bound) for k, v in (values or {}).items()}
+                fact = Fact.make(type_name, resolved, origin="derived")
+                produced.append(fact.fid)
+                if fact.fid not in result.facts:
+                    result.facts[fact.fid] = fact
+                    result.producer[fact.fid] = seq
+                    new_facts.append(fact)
         matched = tuple(bound[a].fid for a in handler.aliases if bound[a].type != ABSENT_TYPE)
-        result.firings.append(Firing(seq, rule.id, rule.version, rule.located(), ruleset.stratum,
+        result.firings.append(Firing(seq, rule.id, rule.version, rule.located(), stratum,
                                      matched, tuple(produced), tuple(outputs)))
         return new_facts
 
