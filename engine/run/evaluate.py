@@ -3,14 +3,17 @@
 Derived facts are asserted by this loop, not from inside durable actions: each new fact
 goes to every ruleset of the stratum that consumes its type, so chaining crosses ruleset
 boundaries, identical derivations are asserted once, and a firing budget stops runaway
-chaining. Between strata, probes that found nothing become ``__absent`` markers.
+chaining. The budget grows with the input (a base plus a multiple of the input facts): a
+long medication list fires more rules without chaining. Between strata, probes that found
+nothing become ``__absent`` markers.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
@@ -20,25 +23,54 @@ from engine.lang.rule import Rule
 from engine.run.runtime import Activation, EngineError, Runtime, Session
 from engine.run.trace import Evaluation, Firing, Output
 
-DEFAULT_FIRING_BUDGET = 5000
 ProbeHit = tuple[str, tuple[str, ...]]
 _TEXT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}")
+REPORTED_RULES = 5  # an exhausted budget names the rules that fired most
+
+
+@dataclass(frozen=True)
+class FiringBudget:
+    """How many rule firings one patient may take: ``base`` plus ``per_input_fact`` per input fact.
+
+    Work that grows with the data is not chaining: each medicine fires a few population and
+    class rules, each genotype a few allele rules. Rules that chain without end exceed any
+    such bound. (Probes, absorbers and the sentinel are bookkeeping and are not counted.)
+    """
+
+    base: int = 5000
+    per_input_fact: int = 20
+
+    def limit(self, input_facts: int) -> int:
+        return self.base + self.per_input_fact * input_facts
+
+    def explain(self, input_facts: int) -> str:
+        if not self.per_input_fact:
+            return f"firing budget of {self.limit(input_facts)}"
+        return (f"firing budget of {self.limit(input_facts)} ({self.base} + {self.per_input_fact} per input fact, "
+                f"{input_facts} input facts)")
+
+
+DEFAULT_FIRING_BUDGET = FiringBudget()
 
 
 class Evaluator:
     def __init__(self, compiled: CompiledPack, schema: FactSchema, runtime: Runtime | None = None,
-                 firing_budget: int = DEFAULT_FIRING_BUDGET) -> None:
+                 firing_budget: int | FiringBudget = DEFAULT_FIRING_BUDGET) -> None:
+        """``firing_budget``: a ``FiringBudget``, or a number for a fixed budget whatever the input."""
         self.compiled = compiled
         self.schema = schema
         self.runtime = runtime or Runtime()
         self.runtime.register(compiled.rulesets)
-        self.budget = firing_budget
+        self.budget = (firing_budget if isinstance(firing_budget, FiringBudget)
+                       else FiringBudget(base=firing_budget, per_input_fact=0))
         self._by_name = {r.name: r for r in compiled.rulesets}
+        self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact]) -> Evaluation:
         result = Evaluation()
         for fact in sorted(facts, key=lambda f: f.fid):
             result.facts.setdefault(fact.fid, fact)
+        self._inputs = len(result.facts)
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
         present: set[ProbeHit] = set()
         with self.runtime.session() as session:
@@ -84,13 +116,21 @@ class Evaluator:
             return []
         if handler.kind != "rule":
             return []
-        if len(result.firings) >= self.budget:
-            raise EngineError(f"firing budget of {self.budget} exceeded: rules may be chaining without end")
+        if len(result.firings) >= self.budget.limit(self._inputs):
+            raise self._exhausted(result)
         rule = self.compiled.rules[handler.target]
         bound = self._bind(rule, handler, activation, result)
         if self._negated(rule, handler, bound, present):
             return []  # a 'none' pattern matched these facts in an earlier stratum
         return self._apply(rule, handler, ruleset.stratum, bound, result)
+
+    def _exhausted(self, result: Evaluation) -> EngineError:
+        """The budget's error: the rules that fired most and how often, never a patient's value."""
+        counts = Counter(f.rule_id for f in result.firings)
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:REPORTED_RULES]
+        most = ", ".join(f"{rule_id} ({count})" for rule_id, count in top)
+        return EngineError(f"{self.budget.explain(self._inputs)} exceeded: rules may be chaining without end; "
+                           f"most firings: {most}")
 
     @staticmethod
     def _bind(rule: Rule, handler: Handler, activation: Activation, result: Evaluation) -> dict[str, Fact]:
