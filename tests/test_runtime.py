@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from engine.run import runtime
 from engine.facts.fact import Fact
 from engine.generator import Generator
 from engine.patient.model import Patient
+from engine.run import runtime
 from engine.run.evaluate import Evaluator
 from engine.run.runtime import SESSION_ID, EngineError
 from tests import reference_evaluator as reference
