@@ -1,9 +1,11 @@
 """Turn a validated ``Patient`` into engine facts, computing derived values once.
 
 Derived here, not in rules: the mean of the blood-pressure readings (ACC/AHA 2017 bases
-the category on an average of readings), BMI (kg/m2), and the alleles of a diplotype.
-One function per section of the patient file. Numbers are rounded to plain decimals:
-durable-rules cannot parse exponent floats.
+the category on an average of readings), BMI (kg/m2), the alleles of a diplotype, and per
+side of the family the counts the hereditary criteria compare (rules over a list must not
+join the list with itself: firings would grow with the cube of its entries). One function
+per section of the patient file. Numbers are rounded to plain decimals: durable-rules
+cannot parse exponent floats.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Sequence
 
 from engine.clinical.calculators import RiskCalculator, RiskInputs
 from engine.clinical.drug_classes import DrugClasses
+from engine.clinical.pedigree import AffectedRelative, FamilyVocabulary, side_summaries
 from engine.facts.fact import Fact, Scalar
 from engine.patient.model import BloodPressureReading, CodedCondition, Patient
 
@@ -221,8 +224,14 @@ def _cancers(patient: Patient) -> list[Fact]:
     return facts
 
 
-def _family_history(patient: Patient) -> list[Fact]:
+def _family_history(patient: Patient, family: FamilyVocabulary) -> list[Fact]:
+    """Each entry, and per side of the family what the hereditary criteria count (``family_side``).
+
+    The counts come from the pack's relatives and cancer-site tables (``engine.clinical.pedigree``),
+    the tables the rules map each entry through, so a rule compares a count instead of joining the
+    family history with itself (which grows with the cube of the entries)."""
     facts: list[Fact] = []
+    affected: list[AffectedRelative] = []
     seen_entries: dict[tuple[str, str, int | None], int] = {}
     for entry in patient.family_history:
         relative, condition = (re.sub(r"\s+", " ", text.strip().lower()) for text in (entry.relative, entry.condition))
@@ -233,6 +242,8 @@ def _family_history(patient: Patient) -> list[Fact]:
         facts.append(Fact.make("family_history", {
             "relative": relative, "condition": condition, "age_at_diagnosis": entry.age_at_diagnosis,
             "instance": seen_entries[key] if seen_entries[key] > 1 else None}))
+        affected.extend(family.affected(relative, condition, entry.age_at_diagnosis))
+    facts.extend(Fact.make("family_side", summary) for summary in side_summaries(affected))
     return facts
 
 
@@ -244,11 +255,12 @@ def _preferences(patient: Patient) -> list[Fact]:
 
 
 def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
-              calculators: Sequence[RiskCalculator] = ()) -> list[Fact]:
+              calculators: Sequence[RiskCalculator] = (), family: FamilyVocabulary | None = None) -> list[Fact]:
     """All facts of a patient, de-duplicated and in a canonical order (by fact id).
 
     ``drug_classes`` is the pack's medicine table: it gives each medication its class;
-    ``calculators`` are the risk models the pack uses, each adding its fact.
+    ``calculators`` are the risk models the pack uses, each adding its fact; ``family`` is the
+    pack's vocabulary of relatives and cancer sites, from which each side of the family is summarised.
     """
     classes = drug_classes or DrugClasses()
     readings = patient.vitals.blood_pressure
@@ -264,7 +276,7 @@ def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
         *_genotypes(patient),
         *_scores(patient),
         *_cancers(patient),
-        *_family_history(patient),
+        *_family_history(patient, family or FamilyVocabulary()),
         *_preferences(patient),
     ]
     unique = {f.fid: f for f in facts}
