@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.clinical.calculators import DEFAULT_CALCULATORS
+from engine.clinical.pedigree import load_family_vocabulary
 from engine.compile.cache import load_compiled
 from engine.compile.compiler import compile_pack
 from engine.facts.fact import Fact
@@ -43,6 +44,7 @@ class Generator:
         else:
             self.pack, self.compiled = load_compiled(pack_root or default_pack_root())
         self.evaluator = Evaluator(self.compiled, self.pack.schema)
+        self.family = load_family_vocabulary(self.pack.root)  # the normaliser counts relatives per side with it
         self.builder = PlanBuilder(self.compiled, self.pack.schema, self.pack.meta.data_versions,
                                    self.pack.drug_classes)
 
@@ -51,8 +53,8 @@ class Generator:
         return cls(pack=pack)
 
     def facts(self, patient: Patient) -> list[Fact]:
-        """The patient's engine facts, with the pack's knowledge (medicine classes) applied."""
-        return normalise(patient, self.pack.drug_classes, DEFAULT_CALCULATORS)
+        """The patient's engine facts, with the pack's knowledge (medicine classes, relatives) applied."""
+        return normalise(patient, self.pack.drug_classes, DEFAULT_CALCULATORS, self.family)
 
     def run(self, patient: Patient, at: str | None = None) -> Result:
         evaluation = self.evaluator.evaluate(self.facts(patient))

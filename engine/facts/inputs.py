@@ -63,6 +63,18 @@ INPUT_TYPES: dict[str, FactType] = {
                  "family history: {relative} {condition} (age {age_at_diagnosis})", False,
                  "relative and condition lower-cased; instance numbers repeats of an identical entry (2, 3, ...): "
                  "they are different relatives"),
+        FactType("family_side", _t(side=T, hboc_cancers=I, breast_or_prostate=I, high_risk=I, lynch_cancers=I,
+                                   lynch_close=I, hboc_relatives=T, lynch_relatives=T),
+                 "{side} side of the family: {hboc_cancers} with breast, ovarian, pancreatic or prostate cancer "
+                 "({hboc_relatives}), {lynch_cancers} with a Lynch-related cancer ({lynch_relatives})", False,
+                 "the family-history cancers on one side of the family (maternal, paternal, unknown), counted once by "
+                 "the normaliser through the pack's knowledge/hereditary tables, so that criteria compare counts "
+                 "instead of joining the family history with itself. Counted among close blood relatives (first- to "
+                 "third-degree), a known variant aside: hboc_cancers, breast, ovarian, pancreatic or prostate cancer; "
+                 "breast_or_prostate; high_risk, ovarian, pancreatic or high-risk prostate cancer, breast cancer at 50 "
+                 "or younger or in a man; lynch_cancers, Lynch-related cancers; lynch_close, those in first- or "
+                 "second-degree relatives. hboc_relatives and lynch_relatives name the relatives counted, sorted "
+                 "('maternal aunt (ovarian cancer); mother (breast cancer at 63)')"),
         FactType("preference", _t(prefers_non_pharmacologic=B), "preferences", False),
         FactType("declined", _t(item=T), "patient declines {item}", False),
         FactType("patient_goal", _t(text=T), "patient goal: {text}", False),

@@ -1,8 +1,11 @@
 """Turn a validated ``Patient`` into engine facts, computing derived values once.
 
 Derived here, not in rules: the mean of the blood-pressure readings (ACC/AHA 2017 bases
-the category on an average of readings), BMI (kg/m2), and the alleles of a diplotype.
-Numbers are rounded to plain decimals: durable-rules cannot parse exponent floats.
+the category on an average of readings), BMI (kg/m2), the alleles of a diplotype, and per
+side of the family the counts the hereditary criteria compare (rules over a list must not
+join the list with itself: firings would grow with the cube of its entries). One function
+per section of the patient file. Numbers are rounded to plain decimals: durable-rules
+cannot parse exponent floats.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Sequence
 
 from engine.clinical.calculators import RiskCalculator, RiskInputs
 from engine.clinical.drug_classes import DrugClasses
+from engine.clinical.pedigree import AffectedRelative, FamilyVocabulary, side_summaries
 from engine.facts.fact import Fact, Scalar
 from engine.patient.model import BloodPressureReading, CodedCondition, Patient
 
@@ -80,60 +84,75 @@ def risk_inputs(patient: Patient, systolic: float | None, classes: DrugClasses) 
     )
 
 
-def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
-              calculators: Sequence[RiskCalculator] = ()) -> list[Fact]:
-    """All facts of a patient, de-duplicated and in a canonical order (by fact id).
-
-    ``drug_classes`` is the pack's medicine table: it gives each medication its class;
-    ``calculators`` are the risk models the pack uses, each adding its fact.
-    """
-    classes = drug_classes or DrugClasses()
-    facts: list[Fact] = []
+def _demographics(patient: Patient) -> Fact:
     demo, vitals = patient.demographics, patient.vitals
     bmi: float | None = None
     if vitals.height_cm is not None and vitals.weight_kg is not None:
         bmi = _round(vitals.weight_kg / (vitals.height_cm / 100) ** 2)
-    facts.append(Fact.make("patient", {
+    return Fact.make("patient", {
         "age": demo.age, "sex": demo.sex, "pregnant": demo.pregnant, "race": demo.race,
         "bmi": bmi, "height_cm": vitals.height_cm, "weight_kg": vitals.weight_kg,
-    }))
-    readings = vitals.blood_pressure
-    mean_systolic: float | None = None
-    if readings:
-        mean_systolic, mean_diastolic = _mean_pressure(readings)
-        settings = "+".join(sorted({r.setting for r in readings}))
-        facts.append(Fact.make("blood_pressure", {
-            "systolic": _round(mean_systolic), "diastolic": _round(mean_diastolic),
-            "readings": len(readings), "settings": settings,
+    })
+
+
+def _blood_pressure(readings: list[BloodPressureReading], mean: tuple[float, float] | None) -> list[Fact]:
+    """The mean of all readings, and the mean per setting: ACC/AHA 2017 section 4.2 compares office
+    with out-of-office (home, ambulatory) means."""
+    if not readings or mean is None:
+        return []
+    systolic, diastolic = mean
+    settings = sorted({r.setting for r in readings})
+    facts = [Fact.make("blood_pressure", {
+        "systolic": _round(systolic), "diastolic": _round(diastolic),
+        "readings": len(readings), "settings": "+".join(settings),
+    })]
+    for setting in settings:
+        group = [r for r in readings if r.setting == setting]
+        systolic, diastolic = _mean_pressure(group)
+        facts.append(Fact.make("blood_pressure_setting", {
+            "setting": setting, "readings": len(group),
+            "systolic": _round(systolic), "diastolic": _round(diastolic),
         }))
-        # ACC/AHA 2017 section 4.2 compares office with out-of-office (home, ambulatory) means
-        for setting in sorted({r.setting for r in readings}):
-            group = [r for r in readings if r.setting == setting]
-            systolic, diastolic = _mean_pressure(group)
-            facts.append(Fact.make("blood_pressure_setting", {
-                "setting": setting, "readings": len(group),
-                "systolic": _round(systolic), "diastolic": _round(diastolic),
-            }))
-    inputs = risk_inputs(patient, mean_systolic, classes)
-    facts.extend(calculator.compute(inputs) for calculator in calculators)
-    for condition in patient.conditions:
-        if isinstance(condition, CodedCondition):
-            facts.append(Fact.make("condition", {
-                "name": _lower(condition.display), "system": condition.system, "code": condition.code}))
-        else:
-            facts.append(Fact.make("condition", {"name": _lower(condition)}))
+    return facts
+
+
+def _risks(patient: Patient, systolic: float | None, classes: DrugClasses,
+           calculators: Sequence[RiskCalculator]) -> list[Fact]:
+    inputs = risk_inputs(patient, systolic, classes)
+    return [calculator.compute(inputs) for calculator in calculators]
+
+
+def _conditions(patient: Patient) -> list[Fact]:
+    return [Fact.make("condition", {"name": _lower(c.display), "system": c.system, "code": c.code})
+            if isinstance(c, CodedCondition) else Fact.make("condition", {"name": _lower(c)})
+            for c in patient.conditions]
+
+
+def _allergies(patient: Patient, classes: DrugClasses) -> list[Fact]:
+    facts = []
     for substance in patient.allergies:
         drug_class = classes.classify(substance)
         facts.append(Fact.make("allergy", {
             "substance": _lower(substance), "drug_class": drug_class,
             "names_class": drug_class is not None and classes.class_of(_lower(substance)) is None}))
-    for name, value in patient.labs.model_dump(exclude_none=True).items():
-        facts.append(Fact.make("lab", {"name": name, "value": _round(float(value), 2)}))
-    for med in patient.medications:
-        facts.append(Fact.make("medication", {
-            "name": _lower(med.name), "status": med.status, "indication": med.indication,
-            "dose_mg": med.dose_mg, "months_on_drug": med.months_on_drug,
-            "drug_class": classes.class_of(_lower(med.name))}))
+    return facts
+
+
+def _labs(patient: Patient) -> list[Fact]:
+    return [Fact.make("lab", {"name": name, "value": _round(float(value), 2)})
+            for name, value in patient.labs.model_dump(exclude_none=True).items()]
+
+
+def _medications(patient: Patient, classes: DrugClasses) -> list[Fact]:
+    return [Fact.make("medication", {
+        "name": _lower(med.name), "status": med.status, "indication": med.indication,
+        "dose_mg": med.dose_mg, "months_on_drug": med.months_on_drug,
+        "drug_class": classes.class_of(_lower(med.name))}) for med in patient.medications]
+
+
+def _genotypes(patient: Patient) -> list[Fact]:
+    """Each genotype, and each allele of its diplotype (with its copy number)."""
+    facts: list[Fact] = []
     for gt in patient.genotypes:
         facts.append(Fact.make("genotype", {
             "gene": gt.gene, "diplotype": gt.diplotype, "allele": gt.allele, "result": gt.result,
@@ -141,26 +160,57 @@ def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
             "activity_score": _round(gt.activity_score, 2) if gt.activity_score is not None else None,
         }))
         alleles = split_diplotype(gt.diplotype) if gt.diplotype else None
-        if alleles:
-            for slot, written in enumerate(alleles, start=1):
-                name, copies, at_least = allele_copies(written)
-                facts.append(Fact.make("allele", {"gene": gt.gene, "name": name, "slot": slot,
-                                                 "copies": copies, "copies_at_least": at_least or None,
-                                                 "alleles": len(alleles), "diplotype": gt.diplotype}))
-    lifestyle: dict[str, Scalar | None] = dict(patient.lifestyle.model_dump(exclude_none=True))
-    if lifestyle:
-        facts.append(Fact.make("lifestyle", lifestyle))
-    stress: dict[str, Scalar | None] = dict(patient.stress.model_dump(exclude_none=True))
-    if stress:
-        facts.append(Fact.make("stress", stress))
+        for slot, written in enumerate(alleles or (), start=1):
+            name, copies, at_least = allele_copies(written)
+            facts.append(Fact.make("allele", {"gene": gt.gene, "name": name, "slot": slot,
+                                             "copies": copies, "copies_at_least": at_least or None,
+                                             "alleles": len(alleles or ()), "diplotype": gt.diplotype}))
+    return facts
+
+
+def _scores(patient: Patient) -> list[Fact]:
+    """Lifestyle and the stress and mood scores, one fact each when anything is recorded."""
+    facts = []
+    for type_name, section in (("lifestyle", patient.lifestyle), ("stress", patient.stress)):
+        values: dict[str, Scalar | None] = dict(section.model_dump(exclude_none=True))
+        if values:
+            facts.append(Fact.make(type_name, values))
+    return facts
+
+
+_SITES = {"nsclc": "non-small cell lung", "non-small-cell lung": "non-small cell lung",
+          "non small cell lung": "non-small cell lung", "crc": "colorectal"}
+_VARIANTS = {"rearrangement": "fusion", "ex19del": "exon 19 deletion", "exon 19 del": "exon 19 deletion",
+             "ex20ins": "exon 20 insertion", "exon 14 skipping mutation": "exon 14 skipping",
+             "metex14": "exon 14 skipping"}
+
+
+def _cancer_site(written: str) -> str:
+    """Canonical words (docs/oncology.md): "Breast cancer" -> "breast", "NSCLC" -> "non-small cell lung"."""
+    site = re.sub(r"\s+", " ", written.strip().lower()).removesuffix(" cancer")
+    return _SITES.get(site, site)
+
+
+def _stage_group(stage: str | None) -> int | None:
+    """The stage group's number (0-4) from the validated AJCC stage's Roman numeral: "IIIB" -> 3."""
+    numeral = re.match(r"0|IV|I{1,3}", stage) if stage else None
+    return {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4}[numeral.group()] if numeral else None
+
+
+def _variant(written: str) -> str:
+    """Protein changes upper-case (L858R, V600E, G12C); described alterations lower-case (exon 19 deletion)."""
+    text = re.sub(r"\s+", " ", written.strip()).removeprefix("p.")
+    if re.fullmatch(r"[A-Za-z]\d+[A-Za-z*]", text):
+        return text.upper()
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", text):
+        return _VARIANTS.get(text.lower(), text.lower())
+    return text
+
+
+def _cancers(patient: Patient) -> list[Fact]:
+    facts = []
     for cancer in patient.cancer:
-        # canonical words (docs/oncology.md): "Breast cancer" -> "breast", "NSCLC" -> "non-small cell lung"
-        site = re.sub(r"\s+", " ", cancer.type.strip().lower()).removesuffix(" cancer")
-        site = {"nsclc": "non-small cell lung", "non-small-cell lung": "non-small cell lung",
-                "non small cell lung": "non-small cell lung", "crc": "colorectal"}.get(site, site)
-        # the stage group's number (0-4) from the validated AJCC stage's Roman numeral: "IIIB" -> 3
-        numeral = re.match(r"0|IV|I{1,3}", cancer.stage) if cancer.stage else None
-        stage_group = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4}[numeral.group()] if numeral else None
+        site, stage_group = _cancer_site(cancer.type), _stage_group(cancer.stage)
         fields: dict[str, Scalar | None] = dict(cancer.model_dump(exclude_none=True, exclude={"somatic_variants"}))
         fields.update({"type": site, "stage_group": stage_group})
         for measure in ("tumour_size_mm", "pd_l1_tps_percent"):  # plain decimals: durable cannot parse 1e-05
@@ -168,19 +218,20 @@ def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
             if isinstance(value, float):
                 fields[measure] = _round(value)
         facts.append(Fact.make("cancer", fields))
-        for variant in cancer.somatic_variants:
-            written = re.sub(r"\s+", " ", variant.variant.strip()).removeprefix("p.")
-            # protein changes upper-case (L858R, V600E, G12C); described alterations lower-case (exon 19 deletion)
-            if re.fullmatch(r"[A-Za-z]\d+[A-Za-z*]", written):
-                written = written.upper()
-            elif re.fullmatch(r"[A-Za-z][A-Za-z0-9 -]*", written):
-                written = written.lower()
-                written = {"rearrangement": "fusion", "ex19del": "exon 19 deletion", "exon 19 del": "exon 19 deletion",
-                           "ex20ins": "exon 20 insertion", "exon 14 skipping mutation": "exon 14 skipping",
-                           "metex14": "exon 14 skipping"}.get(written, written)
-            facts.append(Fact.make("somatic_variant", {
-                "gene": variant.gene.strip().upper(), "variant": written, "cancer_type": site,
-                "cancer_stage_group": stage_group}))
+        facts.extend(Fact.make("somatic_variant", {
+            "gene": variant.gene.strip().upper(), "variant": _variant(variant.variant), "cancer_type": site,
+            "cancer_stage_group": stage_group}) for variant in cancer.somatic_variants)
+    return facts
+
+
+def _family_history(patient: Patient, family: FamilyVocabulary) -> list[Fact]:
+    """Each entry, and per side of the family what the hereditary criteria count (``family_side``).
+
+    The counts come from the pack's relatives and cancer-site tables (``engine.clinical.pedigree``),
+    the tables the rules map each entry through, so a rule compares a count instead of joining the
+    family history with itself (which grows with the cube of the entries)."""
+    facts: list[Fact] = []
+    affected: list[AffectedRelative] = []
     seen_entries: dict[tuple[str, str, int | None], int] = {}
     for entry in patient.family_history:
         relative, condition = (re.sub(r"\s+", " ", text.strip().lower()) for text in (entry.relative, entry.condition))
@@ -191,11 +242,42 @@ def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
         facts.append(Fact.make("family_history", {
             "relative": relative, "condition": condition, "age_at_diagnosis": entry.age_at_diagnosis,
             "instance": seen_entries[key] if seen_entries[key] > 1 else None}))
+        affected.extend(family.affected(relative, condition, entry.age_at_diagnosis))
+    facts.extend(Fact.make("family_side", summary) for summary in side_summaries(affected))
+    return facts
+
+
+def _preferences(patient: Patient) -> list[Fact]:
     prefs = patient.preferences
-    facts.append(Fact.make("preference", {"prefers_non_pharmacologic": prefs.prefers_non_pharmacologic}))
-    for item in prefs.declines:
-        facts.append(Fact.make("declined", {"item": _lower(item)}))
-    for goal in prefs.goals:
-        facts.append(Fact.make("patient_goal", {"text": goal}))
+    return ([Fact.make("preference", {"prefers_non_pharmacologic": prefs.prefers_non_pharmacologic})]
+            + [Fact.make("declined", {"item": _lower(item)}) for item in prefs.declines]
+            + [Fact.make("patient_goal", {"text": goal}) for goal in prefs.goals])
+
+
+def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
+              calculators: Sequence[RiskCalculator] = (), family: FamilyVocabulary | None = None) -> list[Fact]:
+    """All facts of a patient, de-duplicated and in a canonical order (by fact id).
+
+    ``drug_classes`` is the pack's medicine table: it gives each medication its class;
+    ``calculators`` are the risk models the pack uses, each adding its fact; ``family`` is the
+    pack's vocabulary of relatives and cancer sites, from which each side of the family is summarised.
+    """
+    classes = drug_classes or DrugClasses()
+    readings = patient.vitals.blood_pressure
+    mean = _mean_pressure(readings) if readings else None  # once: the risk equations read it unrounded
+    facts = [
+        _demographics(patient),
+        *_blood_pressure(readings, mean),
+        *_risks(patient, mean[0] if mean else None, classes, calculators),
+        *_conditions(patient),
+        *_allergies(patient, classes),
+        *_labs(patient),
+        *_medications(patient, classes),
+        *_genotypes(patient),
+        *_scores(patient),
+        *_cancers(patient),
+        *_family_history(patient, family or FamilyVocabulary()),
+        *_preferences(patient),
+    ]
     unique = {f.fid: f for f in facts}
     return [unique[k] for k in sorted(unique)]

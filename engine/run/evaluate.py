@@ -3,39 +3,72 @@
 Derived facts are asserted by this loop, not from inside durable actions: each new fact
 goes to every ruleset of the stratum that consumes its type, so chaining crosses ruleset
 boundaries, identical derivations are asserted once, and a firing budget stops runaway
-chaining. Between strata, probes that found nothing become ``__absent`` markers.
+chaining. The budget grows with the input (a base plus a multiple of the input facts): a
+long medication list fires more rules without chaining. Between strata, probes that found
+nothing become ``__absent`` markers.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
-from engine.compile.compiler import CompiledPack, CompiledRuleset
+from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
 from engine.facts.fact import ABSENT_TYPE, Fact
 from engine.facts.schema import FactSchema
+from engine.lang.rule import Rule
 from engine.run.outputs import Output
 from engine.run.resolve import build_output, resolve
 from engine.run.runtime import Activation, EngineError, Runtime, Session
 from engine.run.trace import Evaluation, Firing
 
-DEFAULT_FIRING_BUDGET = 5000
 ProbeHit = tuple[str, tuple[str, ...]]
+REPORTED_RULES = 5  # an exhausted budget names the rules that fired most
+
+
+@dataclass(frozen=True)
+class FiringBudget:
+    """How many rule firings one patient may take: ``base`` plus ``per_input_fact`` per input fact.
+
+    Work that grows with the data is not chaining: each medicine fires a few population and
+    class rules, each genotype a few allele rules. Rules that chain without end exceed any
+    such bound. (Probes, absorbers and the sentinel are bookkeeping and are not counted.)
+    """
+
+    base: int = 5000
+    per_input_fact: int = 20
+
+    def limit(self, input_facts: int) -> int:
+        return self.base + self.per_input_fact * input_facts
+
+    def explain(self, input_facts: int) -> str:
+        if not self.per_input_fact:
+            return f"firing budget of {self.limit(input_facts)}"
+        return (f"firing budget of {self.limit(input_facts)} ({self.base} + {self.per_input_fact} per input fact, "
+                f"{input_facts} input facts)")
+
+
+DEFAULT_FIRING_BUDGET = FiringBudget()
 
 
 class Evaluator:
     def __init__(self, compiled: CompiledPack, schema: FactSchema, runtime: Runtime | None = None,
-                 firing_budget: int = DEFAULT_FIRING_BUDGET) -> None:
+                 firing_budget: int | FiringBudget = DEFAULT_FIRING_BUDGET) -> None:
+        """``firing_budget``: a ``FiringBudget``, or a number for a fixed budget whatever the input."""
         self.compiled = compiled
         self.schema = schema
         self.runtime = runtime or Runtime()
         self.runtime.register(compiled.rulesets)
-        self.budget = firing_budget
+        self.budget = (firing_budget if isinstance(firing_budget, FiringBudget)
+                       else FiringBudget(base=firing_budget, per_input_fact=0))
         self._by_name = {r.name: r for r in compiled.rulesets}
+        self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact]) -> Evaluation:
         result = Evaluation()
         for fact in sorted(facts, key=lambda f: f.fid):
             result.facts.setdefault(fact.fid, fact)
+        self._inputs = len(result.facts)
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
         present: set[ProbeHit] = set()
         with self.runtime.session() as session:
@@ -72,6 +105,7 @@ class Evaluator:
 
     def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
               present: set[ProbeHit]) -> list[Fact]:
+        """Record one activation; the derived facts it adds (new ones only) are returned."""
         handler = ruleset.handlers.get(activation.rule_name)
         if handler is None:
             raise EngineError(f"unknown action {activation.rule_name} in {ruleset.name}")
@@ -82,9 +116,24 @@ class Evaluator:
             return []
         if handler.kind != "rule":
             raise EngineError(f"unknown handler kind {handler.kind!r} for {activation.rule_name}")
-        if len(result.firings) >= self.budget:
-            raise EngineError(f"firing budget of {self.budget} exceeded: rules may be chaining without end")
+        if len(result.firings) >= self.budget.limit(self._inputs):
+            raise self._exhausted(result)
         rule = self.compiled.rules[handler.target]
+        bound = self._bind(rule, handler, activation, result)
+        if self._negated(rule, handler, bound, present):
+            return []  # a 'none' pattern matched these facts in an earlier stratum
+        return self._apply(rule, handler, ruleset.stratum, bound, result)
+
+    def _exhausted(self, result: Evaluation) -> EngineError:
+        """The budget's error: the rules that fired most and how often, never a patient's value."""
+        counts = Counter(f.rule_id for f in result.firings)
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:REPORTED_RULES]
+        most = ", ".join(f"{rule_id} ({count})" for rule_id, count in top)
+        return EngineError(f"{self.budget.explain(self._inputs)} exceeded: rules may be chaining without end; "
+                           f"most firings: {most}")
+
+    @staticmethod
+    def _bind(rule: Rule, handler: Handler, activation: Activation, result: Evaluation) -> dict[str, Fact]:
         bound: dict[str, Fact] = {}
         for alias in handler.aliases:
             fid = activation.bindings.get(f"a_{alias}")
@@ -92,30 +141,36 @@ class Evaluator:
             if fact is None:
                 raise EngineError(f"rule {rule.id} matched a fact the evaluator does not know")
             bound[alias] = fact
+        return bound
+
+    def _negated(self, rule: Rule, handler: Handler, bound: dict[str, Fact], present: set[ProbeHit]) -> bool:
         for negation in self.compiled.keyed_negations.get(rule.id, ()):
             key = tuple(bound[a].fid for a in negation.key_aliases)
             if negation.variant == handler.variant and (negation.probe, key) in present:
-                return []  # a 'none' pattern matched these facts in an earlier stratum
+                return True
+        return False
+
+    @staticmethod
+    def _apply(rule: Rule, handler: Handler, stratum: int, bound: dict[str, Fact], result: Evaluation) -> list[Fact]:
+        """Run the rule's actions: derive facts, collect plan outputs, and record the firing."""
         new_facts: list[Fact] = []
         produced: list[str] = []
         outputs: list[Output] = []
         seq = len(result.firings) + 1
         for action in rule.actions:
-            if action.assert_ is not None:
-                for type_name, values in action.assert_.items():
-                    resolved = {k: resolve(v, bound) for k, v in (values or {}).items()}
-                    fact = Fact.make(type_name, resolved, origin="derived")
-                    produced.append(fact.fid)
-                    if fact.fid not in result.facts:
-                        result.facts[fact.fid] = fact
-                        result.producer[fact.fid] = seq
-                        new_facts.append(fact)
-            else:
-                kind = action.kind()
-                if kind == "assert":
-                    raise EngineError(f"rule {rule.id}: an assert action without facts")
+            kind = action.kind()
+            if kind != "assert":
                 outputs.append(build_output(kind, getattr(action, kind), rule, bound))
+                continue
+            for type_name, values in (action.assert_ or {}).items():
+                resolved = {k: resolve(v, bound) for k, v in (values or {}).items()}
+                fact = Fact.make(type_name, resolved, origin="derived")
+                produced.append(fact.fid)
+                if fact.fid not in result.facts:
+                    result.facts[fact.fid] = fact
+                    result.producer[fact.fid] = seq
+                    new_facts.append(fact)
         matched = tuple(bound[a].fid for a in handler.aliases if bound[a].type != ABSENT_TYPE)
-        result.firings.append(Firing(seq, rule.id, rule.version, rule.located(), ruleset.stratum,
+        result.firings.append(Firing(seq, rule.id, rule.version, rule.located(), stratum,
                                      matched, tuple(produced), tuple(outputs)))
         return new_facts

@@ -26,9 +26,15 @@ class Evaluation:
     firings: list[Firing] = field(default_factory=list)
     producer: dict[str, int] = field(default_factory=dict)  # derived fact id -> seq of first firing
 
+    def firing(self, seq: int) -> Firing:
+        """Firing ``seq``: the evaluator numbers firings 1, 2, ... in order, so it is found by position
+        (building a lookup per call made explaining every firing quadratic in the firings)."""
+        if 0 < seq <= len(self.firings) and self.firings[seq - 1].seq == seq:
+            return self.firings[seq - 1]
+        return {f.seq: f for f in self.firings}[seq]
+
     def chain(self, seq: int) -> list[Firing]:
         """The firings that led to firing ``seq``, inputs first (a topological order)."""
-        by_seq = {f.seq: f for f in self.firings}
         ordered: list[Firing] = []
         seen: set[int] = set()
 
@@ -36,7 +42,7 @@ class Evaluation:
             if current in seen:
                 return
             seen.add(current)
-            firing = by_seq[current]
+            firing = self.firing(current)
             for fid in firing.matched:
                 if fid in self.producer:
                     visit(self.producer[fid])
