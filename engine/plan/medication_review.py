@@ -31,6 +31,8 @@ _PRECEDENCE: tuple[Action, ...] = ("avoid", "stop", "use-alternative", "not-indi
 _LAB_CHECKS = {"egfr": "kidney function", "potassium_mmol_l": "potassium", "hba1c_percent": "HbA1c",
                "ldl_mg_dl": "LDL cholesterol", "total_cholesterol_mg_dl": "cholesterol",
                "hdl_mg_dl": "HDL cholesterol", "urine_acr_mg_g": "urine albumin"}
+# the fact types that stand for one of the patient's medicines (medicine_in_use: once per name)
+_MEDICINE_TYPES = frozenset({"medication", "medicine_in_use"})
 _PATIENT_CHECKS = {"age": "age", "pregnant": "pregnancy", "sex": "sex"}
 _TYPE_CHECKS = {"allergy": "allergies", "condition": "conditions", "pgx_population": "indication and age",
                 "blood_pressure": "blood pressure", "bp_category": "blood pressure"}
@@ -74,10 +76,10 @@ class ReviewIndex:
 
     def _index(self, rule: Rule) -> None:
         for variant in rule.variants:
-            medicines = [p for p in variant if p.type == "medication"]
+            medicines = [p for p in variant if p.type in _MEDICINE_TYPES]
             checks: set[str] = {"interactions"} if len(medicines) > 1 else set()
             for pattern in (*variant, *rule.negations):
-                if pattern.type != "medication":
+                if pattern.type not in _MEDICINE_TYPES:
                     checks |= _check_labels(pattern)
             self.checks[rule.id] |= checks
             for pattern in medicines:
