@@ -148,7 +148,7 @@ class Agreement:
 def test_random_packs_agree_with_the_oracle() -> None:
     agreement = Agreement("differential-random-packs")
 
-    @fuzz_settings(ci=30)
+    @fuzz_settings(ci=25)
     @given(pack=rule_pack(), patients=st.lists(PATIENTS, min_size=1, max_size=4))
     def one(pack: dict[str, dict[str, Any]], patients: list[dict[str, Any]]) -> None:
         agreement.packs += 1

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 
 from tests.fuzz.corpus import EXEC_SAMPLE, corpus
-from tests.fuzz.harness import ForkServer, Outcome, Tally, check_generate, run_exec
+from tests.fuzz.harness import ForkServer, Outcome, Tally, check_generate, run_exec, shared_server
 from tests.fuzz.patient_files import Case, patient_case
 from tests.fuzz.sizing import LONG, fuzz_settings, sample
 
@@ -26,10 +26,8 @@ CORPUS = corpus()
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ForkServer]:
-    forks = ForkServer()
-    yield forks
-    forks.close()
+def server() -> ForkServer:
+    return shared_server()
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +60,7 @@ def run_case(server: ForkServer, tally: Tally, case: Case, folder: Path) -> list
 def test_fuzzed_patient_files_keep_the_contract(server: ForkServer, tmp_path: Path) -> None:
     tally = Tally("patients")
 
-    @fuzz_settings(ci=120)
+    @fuzz_settings(ci=80)
     @given(case=patient_case())
     def one(case: Case) -> None:
         run_case(server, tally, case, tmp_path)  # failures are collected, not raised: no shrinking by timeouts

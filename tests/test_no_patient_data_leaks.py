@@ -13,14 +13,13 @@ from __future__ import annotations
 import copy
 import os
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.fuzz.emit import Raw, dump
-from tests.fuzz.harness import ENV, ForkServer, Outcome, careplan_command
+from tests.fuzz.harness import ENV, ForkServer, Outcome, careplan_command, shared_server
 
 SECRETS = {
     "id": "zq7731-leakcheck",
@@ -93,10 +92,8 @@ def leaks(text: bytes, extra: tuple[str, ...] = ()) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ForkServer]:
-    forks = ForkServer()
-    yield forks
-    forks.close()
+def server() -> ForkServer:
+    return shared_server()
 
 
 @pytest.fixture(scope="module")

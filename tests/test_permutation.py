@@ -9,7 +9,6 @@ style (YAML block, YAML flow, JSON), must give byte-identical plan JSON and the 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fuzz.emit import dump
-from tests.fuzz.harness import ForkServer, write_section
+from tests.fuzz.harness import ForkServer, shared_server, write_section
 from tests.fuzz.patient_files import STYLES, suffix, valid_patient
 from tests.fuzz.sizing import fuzz_settings
 
@@ -34,10 +33,8 @@ def permuted(draw: st.DrawFn, value: Any) -> Any:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[ForkServer]:
-    forks = ForkServer()
-    yield forks
-    forks.close()
+def server() -> ForkServer:
+    return shared_server()
 
 
 def _plan(server: ForkServer, text: str, name: str, folder: Path) -> tuple[str, bytes]:
@@ -51,7 +48,7 @@ def test_permuted_patient_files_give_byte_identical_plans(server: ForkServer, tm
     counts: Counter[str] = Counter()
     failures: dict[str, list[dict[str, Any]]] = {}
 
-    @fuzz_settings(ci=25)
+    @fuzz_settings(ci=15)
     @given(data=valid_patient(), styles=st.tuples(st.sampled_from(STYLES), st.sampled_from(STYLES)), st_data=st.data())
     def one(data: dict[str, Any], styles: tuple[Any, Any], st_data: st.DataObject) -> None:
         other = st_data.draw(permuted(data))

@@ -39,10 +39,10 @@ def _fields() -> list[tuple[str, bytes, Expect]]:
         ("tiny-decimal-lifestyle", field(sleep, Raw("0.00001")), "accept"),
         ("tiny-decimal-lifestyle-alone", b"id: p\nlifestyle: {sleep_hours: 0.00001}\n", "accept"),
         ("tiny-decimal-alcohol", field(("lifestyle", "alcohol_drinks_per_week"), Raw("0.00001")), "accept"),
-        ("tiny-decimal-urine-acr", field(("labs", "urine_acr_mg_g"), Raw("0.00001")), "accept"),
+        ("tiny-decimal-urine-acr", field(("labs", "urine_acr_mg_g"), Raw("0.00001")), "either"),
         ("tiny-decimal-dose", field(("medications", "*", "dose_mg"), Raw("0.0011")), "accept"),
-        ("tiny-decimal-activity-score", b"id: p\ngenotypes: [{gene: CYP2D6, activity_score: 0.00001}]\n", "accept"),
-        ("tiny-decimal-tumour", b"id: p\ncancer: [{type: breast, tumour_size_mm: 0.00001}]\n", "accept"),
+        ("tiny-decimal-activity-score", b"id: p\ngenotypes: [{gene: CYP2D6, activity_score: 0.00001}]\n", "either"),
+        ("tiny-decimal-tumour", b"id: p\ncancer: [{type: breast, tumour_size_mm: 0.00001}]\n", "either"),
         ("tiny-decimal-weight", field(("vitals", "weight_kg"), Raw("2.00001")), "accept"),
         ("many-decimals", field(READING, Raw("150.123456789012345678901234567890")), "accept"),
         ("exponent-tiny-in-range", field(sleep, Raw("1e-300")), "either"),
@@ -143,6 +143,4 @@ def corpus() -> list[Case]:
 
 
 # inputs a fresh process also runs (slow to start, so a few); the big ones stay with the fork server
-EXEC_SAMPLE = ("valid", "crisis", "tiny-decimal-lifestyle-alone", "huge-int", "leading-zero", "sexagesimal",
-               "impossible-date", "tag-python-object", "wrong-case-key", "non-utf8", "empty", "binary-junk",
-               "json-valid", "json-exponent", "duplicate-key", "deep-nesting")
+EXEC_SAMPLE = ("valid", "crisis", "tiny-decimal-lifestyle-alone", "huge-int", "impossible-date", "non-utf8")

@@ -13,6 +13,7 @@ the counts and a few reproducers per kind of failure, and writes them to ``.fuzz
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -115,6 +116,17 @@ class ForkServer:
         requests.close()
         self._process.wait(timeout=30)
         self._scratch.cleanup()
+
+
+_SHARED: list[ForkServer] = []
+
+
+def shared_server() -> ForkServer:
+    """One fork server for the whole test session (it costs seconds to start); closed at exit."""
+    if not _SHARED:
+        _SHARED.append(ForkServer())
+        atexit.register(_SHARED[0].close)
+    return _SHARED[0]
 
 
 # ---- the contract ------------------------------------------------------------------------------
@@ -252,7 +264,7 @@ class Tally:
                  "stderr": outcome.stderr.decode("utf-8", "replace")[-600:], "input": data}
         kept.append(entry)
         kept.sort(key=lambda e: (e["size"], e["label"]))
-        del kept[5:]
+        del kept[10:]
         self.extra.setdefault("failure_counts", Counter())[problem] += 1
 
     @property

@@ -185,9 +185,8 @@ def _rule_mutations() -> list[tuple[str, Files, Expect]]:
 def _cycles() -> list[tuple[str, Files, Expect]]:
     rules = base_rules()
     # a band makes a band one higher, without end
-    rules["grow"] = _rule("t.grow", {"all": [{"band": {"as": "b"}}]},
-                          [{"assert": {"band": {"name": {"ref": "b.name"}, "level": {"add": ["b.level", 1]}}}}],
-                          HIGH_BP, {})
+    grow = {"band": {"name": {"ref": "b.name"}, "level": {"add": [{"ref": "b.level"}, 1]}}}
+    rules["grow"] = _rule("t.grow", {"all": [{"band": {"as": "b"}}]}, [{"assert": grow}], HIGH_BP, {})
     negation = base_rules()
     # 'no band' makes a band: no stratification exists
     negation["flip"] = _rule("t.flip", {"all": [{"patient": {}}], "none": [{"band": {"name": "x"}}]},
