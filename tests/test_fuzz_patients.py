@@ -104,3 +104,13 @@ def test_a_fresh_careplan_process_gives_what_the_fork_gives(server: ForkServer, 
     tally.write()
     assert disagreements == []
     assert not tally.failures, "\n".join(tally.problems())
+
+
+def test_a_wrong_case_key_is_named_as_written_with_a_hint(server: ForkServer, tmp_path: Path) -> None:
+    """``Labs:`` is refused naming ``Labs`` (a key is the file's structure, not a patient value)
+    and suggesting ``labs``, rather than an anonymous unknown key."""
+    case = next(c for c in CORPUS if c.label == "wrong-case-key")
+    outcome = server.run(generate_argv(write_case(case, tmp_path)))
+    stderr = outcome.stderr.decode("utf-8", "replace")
+    assert outcome.exit == "2"
+    assert "unknown key 'Labs'" in stderr and "did you mean 'labs'" in stderr, stderr
