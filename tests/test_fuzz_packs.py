@@ -65,7 +65,7 @@ def test_damaged_pack(server: ForkServer, named_tally: Tally, tmp_path: Path, ca
 def test_fuzzed_packs_keep_the_contract(server: ForkServer, tmp_path: Path) -> None:
     tally = Tally("packs")
 
-    @fuzz_settings(ci=40)
+    @fuzz_settings(ci=30)
     @given(case=pack_case())
     def one(case: PackCase) -> None:
         run_pack(server, tally, case, tmp_path)

@@ -143,4 +143,4 @@ def corpus() -> list[Case]:
 
 
 # inputs a fresh process also runs (slow to start, so a few); the big ones stay with the fork server
-EXEC_SAMPLE = ("valid", "crisis", "tiny-decimal-lifestyle-alone", "huge-int", "impossible-date", "non-utf8")
+EXEC_SAMPLE = ("valid", "crisis", "huge-int", "non-utf8")
