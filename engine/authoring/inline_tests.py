@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from engine.generator import Generator
 from engine.lang.rule import RuleSource
 from engine.patient.model import Patient
+from engine.run.runtime import EngineError
 from engine.source.diagnostics import Diagnostic, Location
 from engine.source.document import PathKey, SourceDoc
 from engine.source.pydantic_errors import diagnostics_from
@@ -68,7 +69,12 @@ def run_source_tests(generator: Generator, source: RuleSource) -> list[RuleTestR
             results.append(RuleTestResult(source.spec.id, test.name, where, False, f"test '{test.name}': "
                                           + "; ".join(f"{d.field_path}: {d.message}" for d in problems)))
             continue
-        fired = _fired(generator, source, patient, test.row)
+        try:
+            fired = _fired(generator, source, patient, test.row)
+        except EngineError as exc:  # e.g. a rule that chains without end: the pack is at fault, not the engine
+            results.append(RuleTestResult(source.spec.id, test.name, where, False,
+                                          f"test '{test.name}': the engine stopped: {exc}"))
+            continue
         expected = test.expect == "fires"
         if fired == expected:
             results.append(RuleTestResult(source.spec.id, test.name, where, True))
@@ -87,6 +93,7 @@ def failures_as_diagnostics(results: list[RuleTestResult]) -> list[Diagnostic]:
     for result in results:
         if not result.passed:
             code = "test.expected-fire" if "expected the rule to fire" in result.message else (
-                "test.expected-no-fire" if "not to fire" in result.message else "test.invalid")
+                "test.expected-no-fire" if "not to fire" in result.message else
+                "test.engine-stopped" if "the engine stopped" in result.message else "test.invalid")
             out.append(Diagnostic(result.location, code, result.message, rule_id=result.rule_id))
     return out

@@ -84,7 +84,14 @@ def read_text(path: Path, shown: str, *, max_bytes: int, what: str) -> str:
         raise _refuse(shown, "source.unreadable", exc.strerror or "cannot be read") from None
     finally:
         os.close(fd)
+    data = b"".join(chunks)
     try:
-        return b"".join(chunks).decode("utf-8")
-    except UnicodeDecodeError:
-        raise _refuse(shown, "source.encoding", "the file is not UTF-8 text") from None
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # point at the first byte that is not UTF-8 (never show it: it may be a patient's text)
+        before = data[:exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise DiagnosticError([Diagnostic(Location(shown, line, col), "source.encoding",
+                                          "the file is not UTF-8 text from here on",
+                                          hint="save the file as UTF-8")]) from None
