@@ -9,7 +9,8 @@ project's own, written from those facts with the short templates below (one per 
 phenotype group and action), never CPIC's recommendation or implications sentences. Where a
 drug shares a guideline and a table with a drug the pack already words (the tertiary-amine
 tricyclics with amitriptyline, desipramine with nortriptyline, the CYP2C9 NSAIDs with
-celecoxib (except poor metabolizers, whose celecoxib wording is celecoxib's own), the proton-pump inhibitors with omeprazole, paromomycin with amikacin), the
+celecoxib (except poor metabolizers, whose celecoxib wording is celecoxib's own), the
+proton-pump inhibitors with omeprazole, paromomycin with amikacin), the
 existing row for the same key is reused with the drug's name, provided its action
 agrees with the new row's.
 
@@ -35,7 +36,9 @@ if str(ROOT) not in sys.path:
 from engine.clinical.cpic import Classified, CpicRow, classify, read_recommendations  # noqa: E402
 
 PGX = ROOT / "knowledge" / "pgx"
-ONE, TWO, DRUG_GENES = PGX / "recommendations-one-gene.csv", PGX / "recommendations-two-genes.csv", PGX / "drug-genes.csv"
+ONE = PGX / "recommendations-one-gene.csv"
+TWO = PGX / "recommendations-two-genes.csv"
+DRUG_GENES = PGX / "drug-genes.csv"
 ACTIVITY_GENES = ("CYP2C9", "CYP2D6")
 TESTS = {"G6PD": "G6PD testing (enzyme activity or genotype)"}
 
@@ -111,7 +114,7 @@ NO_REC = "CPIC makes no genotype-guided recommendation; prescribe {drug} on clin
 NO_REC_EVIDENCE = ("CPIC makes no genotype-guided recommendation, as the evidence of a clinical effect is "
                    "insufficient; prescribe {drug} on clinical grounds.")
 
-G6PD = {
+G6PD: dict[tuple[str, ...], str] = {
     ("Normal", "standard-dose"): "no G6PD-related reason to avoid {drug}; use it as usual.",
     ("NA", "consider"): ("the genotype does not settle G6PD status; measure G6PD enzyme activity and decide on "
                          "{drug} from the activity-based result."),
@@ -121,7 +124,7 @@ G6PD = {
 
 
 def g6pd(avoid: str, **extra: str) -> dict[tuple[str, ...], str]:
-    table = dict(G6PD)
+    table: dict[tuple[str, ...], str] = dict(G6PD)
     table[("avoid",)] = avoid
     for key, body in extra.items():
         result, action = key.split("__")
@@ -191,7 +194,8 @@ TEMPLATES: dict[str, dict[tuple[str, ...], str]] = {
             "dose, and lower the dose if side effects are not acceptable."),
         ("pediatrics", "increase-dose"): (
             "CYP2D6 does not raise atomoxetine exposure at this score, and the usual exposure may not be "
-            "enough; start at 0.5 mg/kg/day and raise it to 1.2 mg/kg/day after 3 days; with no response and no adverse effect "
+            "enough; start at 0.5 mg/kg/day and raise it to 1.2 mg/kg/day after 3 days; with no response and no "
+            "adverse effect "
             "after 2 weeks, adjust by a peak plasma level (1-2 hours after the dose)."),
         ("NA", "consider"): NO_REC,
     },
@@ -338,6 +342,8 @@ for _drug in ("flurbiprofen", "ibuprofen", "lornoxicam"):
 # Fluvastatin (CYP2C9 activity score x SLCO1B1): the advice by the two groups; an unknown result
 # (not tested, not assignable, indeterminate) leaves the advice to the other gene.
 FLUVA_DESIRED = "prescribe the desired starting dose and adjust it to disease-specific guidelines"
+FLUVA_OTHER = ("much higher fluvastatin exposure and myopathy risk; prescribe another statin chosen for the "
+               "intensity needed.")
 FLUVA = {
     ("NM", "normal"): FLUVA_DESIRED + ".",
     ("NM", "decreased"): FLUVA_DESIRED + ", watching for myopathy, especially above 40 mg/day.",
@@ -350,12 +356,12 @@ FLUVA = {
     ("IM", "decreased"): ("higher fluvastatin exposure and myopathy risk; start at 20 mg/day or less and adjust to "
                           "disease-specific guidelines; if more is needed, consider another statin or fluvastatin plus "
                           "a non-statin lipid-lowering drug."),
-    ("IM", "poor"): "much higher fluvastatin exposure and myopathy risk; prescribe another statin chosen for the intensity needed.",
+    ("IM", "poor"): FLUVA_OTHER,
     ("PM", "normal"): ("much higher fluvastatin exposure; start at 20 mg/day or less and adjust to disease-specific "
                        "guidelines; if more is needed, consider another statin or fluvastatin plus a non-statin "
                        "lipid-lowering drug."),
-    ("PM", "decreased"): "much higher fluvastatin exposure and myopathy risk; prescribe another statin chosen for the intensity needed.",
-    ("PM", "poor"): "much higher fluvastatin exposure and myopathy risk; prescribe another statin chosen for the intensity needed.",
+    ("PM", "decreased"): FLUVA_OTHER,
+    ("PM", "poor"): FLUVA_OTHER,
 }
 SLCO1B1_GROUP = {"Normal Function": "normal", "Increased Function": "normal", "Decreased Function": "decreased",
                  "Possible Decreased Function": "decreased", "Poor Function": "poor"}
@@ -399,13 +405,17 @@ GENE_ORDER = {"fluvastatin": ["CYP2C9", "SLCO1B1"]}
 # ---------------------------------------------------------------------------------------------
 
 
-def _existing() -> tuple[dict[tuple, dict[str, str]], set[str]]:
-    rows: dict[tuple, dict[str, str]] = {}
+Key = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def _existing() -> tuple[dict[Key, dict[str, str]], set[str]]:
+    rows: dict[Key, dict[str, str]] = {}
     drugs: set[str] = set()
     for path, genes in ((ONE, 1), (TWO, 2)):
         with path.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 drugs.add(row["drug"])
+                lookup: tuple[tuple[str, str], ...]
                 if genes == 1:
                     lookup = ((row["gene"], row["result"]),)
                     order = [row["gene"]]
@@ -428,7 +438,7 @@ def _template(drug: str, row: CpicRow, action: str) -> str | None:
     return None
 
 
-def build(row: CpicRow, verdict: Classified, existing: dict[tuple, dict[str, str]]) -> tuple[list[str], str]:
+def build(row: CpicRow, verdict: Classified, existing: dict[Key, dict[str, str]]) -> tuple[list[str], str]:
     """The table row (one- or two-gene layout) and which table it goes to."""
     action, strength = verdict.action, verdict.strength or ""
     dose = "" if verdict.dose_change_percent is None else f"{verdict.dose_change_percent:g}"
