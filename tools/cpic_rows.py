@@ -203,9 +203,9 @@ TEMPLATES: dict[str, dict[tuple[str, ...], str]] = {
         ("NM", "standard-dose"): "normal fluvoxamine clearance; start at the usual dose.",
         ("IM", "standard-dose"): ("fluvoxamine levels may be somewhat higher, without a known clinical effect; "
                                   "start at the usual dose."),
-        ("PM", "use-alternative"): ("fluvoxamine levels are higher, with more side effects; start 25-50% lower and "
-                                    "titrate more slowly than usual, or choose an antidepressant not mainly "
-                                    "cleared by CYP2D6."),
+        ("PM", "use-alternative"): ("fluvoxamine levels are higher, with more side effects; begin at half to "
+                                    "three-quarters of the usual starting dose with slower steps up, or prefer "
+                                    "an antidepressant that does not depend on CYP2D6."),
         ("UM", "consider"): ("CPIC makes no genotype-guided recommendation for lack of evidence; prescribe "
                              "{drug} on clinical grounds."),
         ("NA", "consider"): NO_REC,
@@ -224,8 +224,8 @@ TEMPLATES: dict[str, dict[tuple[str, ...], str]] = {
     },
     "paroxetine": {
         ("NM", "standard-dose"): "normal paroxetine clearance; start at the usual dose.",
-        ("IM", "reduce-dose"): ("paroxetine levels are higher; consider a lower starting dose and slower titration "
-                                "than in normal metabolizers."),
+        ("IM", "reduce-dose"): ("paroxetine levels are higher; begin below the usual starting dose and take smaller, "
+                                "slower steps up."),
         ("PM", "reduce-dose"): ("paroxetine exposure is much higher, with more side effects; start at 50% of the "
                                 "usual starting dose, titrate slowly and aim for a maintenance dose about half that "
                                 "of normal metabolizers, or choose an antidepressant CYP2D6 does not metabolize."),
@@ -275,9 +275,9 @@ TEMPLATES: dict[str, dict[tuple[str, ...], str]] = {
                                     "dose (for example 5 mg/day) and do not exceed 10 mg/day, or choose an "
                                     "antidepressant not mainly cleared by CYP2D6."),
         ("UM", "use-alternative"): ("vortioxetine is cleared faster and may not work; choose an antidepressant not "
-                                    "mainly cleared by CYP2D6, or, if vortioxetine is used, titrate from the usual "
-                                    "starting dose by response; a maintenance dose 50% or more above the usual "
-                                    "target may be needed."),
+                                    "mainly cleared by CYP2D6, or, if vortioxetine is used, begin at the usual dose "
+                                    "and titrate by response, expecting that some patients need at least 1.5 times "
+                                    "the usual maintenance dose."),
         ("NA", "consider"): NO_REC,
     },
     # --- SLCO1B1 statins -----------------------------------------------------------------------
