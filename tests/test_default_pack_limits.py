@@ -64,16 +64,12 @@ class Term:
         if self.op == "$or":
             return any(o.holds(fact) for o in self.options)
         value = fact.get(self.field, _MISSING)
-        if self.op == "$nex":
-            return value is _MISSING
+        if self.op in ("$nex", "$ex"):
+            return (value is _MISSING) == (self.op == "$nex")
         if value is _MISSING:
             return False
-        if self.op == "$ex":
-            return True
-        if self.op == "eq":
-            return _same(value, self.value)
-        if self.op == "$neq":
-            return not _same(value, self.value)
+        if self.op in ("eq", "$neq"):
+            return _same(value, self.value) == (self.op == "eq")
         comparable = (isinstance(value, str) and isinstance(self.value, str)) or (
             all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, self.value)))
         return comparable and _COMPARE[self.op](value, self.value)
@@ -166,8 +162,8 @@ def _best_value(fact: dict[str, Any], field: str, patterns: list[tuple[Term, ...
     return max([current, *values], key=score)  # max keeps the first of equals: the current value
 
 
-def _maximal(patterns: list[tuple[Term, ...]], seeds: list[dict[str, Any]], tries: int = 4) -> dict[str, Any]:
-    """A fact meeting as many patterns as greedy search finds, from the best few seeds."""
+def _candidates(patterns: list[tuple[Term, ...]]) -> dict[str, list[Any]]:
+    """Per field, every value some term is decided by (and "missing")."""
     values: dict[str, list[Any]] = defaultdict(lambda: [_MISSING])
     seen: set[tuple[str, str, str]] = set()  # typed, so True, 1 and 1.0 stay three candidates
     for terms in patterns:
@@ -177,6 +173,12 @@ def _maximal(patterns: list[tuple[Term, ...]], seeds: list[dict[str, Any]], trie
                     if (field, type(value).__name__, repr(value)) not in seen:
                         seen.add((field, type(value).__name__, repr(value)))
                         values[field].append(value)
+    return values
+
+
+def _maximal(patterns: list[tuple[Term, ...]], seeds: list[dict[str, Any]], tries: int = 4) -> dict[str, Any]:
+    """A fact meeting as many patterns as greedy search finds, from the best few seeds."""
+    values = _candidates(patterns)
     best: dict[str, Any] = {}
     for seed in sorted(seeds, key=lambda s: -_met(s, patterns))[:tries]:
         fact = seed

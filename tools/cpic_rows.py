@@ -80,13 +80,13 @@ def group(gene: str, result: str) -> str:
     return GROUP.get(result, result)
 
 
+_SPECIAL_RESULTS = {"No Result": "no {gene} result", "n/a": "{gene} activity score not assignable",
+                    "Indeterminate": "{gene} result indeterminate"}
+
+
 def describe(gene: str, result: str) -> str:
-    if result == "No Result":
-        return f"no {gene} result"
-    if result == "n/a":
-        return f"{gene} activity score not assignable"
-    if result == "Indeterminate":
-        return f"{gene} result indeterminate"
+    if result in _SPECIAL_RESULTS:
+        return _SPECIAL_RESULTS[result].format(gene=gene)
     if gene in ACTIVITY_GENES:
         phenotype = (score_phenotype(gene, result) or "").lower()
         score = f"at least {result.lstrip('≥')}" if result.startswith("≥") else result

@@ -56,18 +56,23 @@ def _value(annotation: Any, variant: int, name: str, full: bool, depth: int) -> 
     if origin in (Union, types.UnionType):
         present = [a for a in args if a is not type(None)]
         return _value(present[variant % len(present)], variant, name, full, depth)
-    if origin is list:
-        if not full and depth > 0:
-            return []
-        item = args[0] if args else str
-        count = _items(item) if isinstance(item, type) and issubclass(item, BaseModel) and full else (
-            2 if full else 1)
-        return [_value(item, variant + i, name, full, depth + 1) for i in range(count)]
-    if origin is dict:
-        return {f"sample {name} {variant}": _value(args[1], variant, name, full, depth + 1)} if full else {}
+    if origin in (list, dict):
+        return _container(origin, args, variant, name, full, depth)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _model(annotation, variant, full, depth)
     return _scalar(annotation, variant, name)
+
+
+def _container(origin: Any, args: tuple[Any, ...], variant: int, name: str, full: bool, depth: int) -> Any:
+    """A sample list (several items in a full plan) or dict (one labelled value in a full plan)."""
+    if origin is dict:
+        return {f"sample {name} {variant}": _value(args[1], variant, name, full, depth + 1)} if full else {}
+    if not full and depth > 0:
+        return []
+    item = args[0] if args else str
+    count = _items(item) if isinstance(item, type) and issubclass(item, BaseModel) and full else (
+        2 if full else 1)
+    return [_value(item, variant + i, name, full, depth + 1) for i in range(count)]
 
 
 def _model(model: type[BaseModel], variant: int, full: bool, depth: int) -> dict[str, Any]:

@@ -17,6 +17,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from engine.lang.model import RecommendSpec
+from engine.lang.patterns import Pattern
 from engine.lang.rule import Rule
 from engine.lang.vocabulary import CATEGORIES, TEXT_REF
 from engine.pack.load import Pack
@@ -75,23 +77,10 @@ class PackVocabulary:
         self.rule_ids |= {rule.id, rule.file_rule_id}
         for variant in (*rule.variants, rule.negations):
             for pattern in variant:
-                for test in pattern.tests:
-                    if (test.field == "drug" or (pattern.type, test.field) == ("medication", "name")) \
-                            and test.op in ("eq", "in"):
-                        values = test.value if isinstance(test.value, tuple) else (test.value,)
-                        self.drugs |= {v for v in values if isinstance(v, str)}
+                self._add_pattern_drugs(pattern)
         for action in rule.actions:
             if action.recommend is not None:
-                spec = action.recommend
-                if spec.id is None and isinstance(spec.drug, dict):
-                    self.recommendation_id_prefixes.add(rule.id + "/")
-                rec_id = spec.id or rule.id
-                self.recommendation_ids[rec_id].add(rule.file_rule_id)
-                if isinstance(spec.drug, str):
-                    self.drugs.add(spec.drug)
-                self.drugs |= set(spec.alternatives)
-                self.offers[rec_id] |= set(spec.alternatives)
-                self.recommendation_texts[rec_id].append(_literal(spec.text))
+                self._add_recommendation(rule, action.recommend)
             elif action.suppress is not None and isinstance(action.suppress.drug, str):
                 self.drugs.add(action.suppress.drug)
             elif action.assess is not None and isinstance(action.assess.kind, str):
@@ -102,6 +91,24 @@ class PackVocabulary:
                 self.data_gap_texts.append(_literal(action.data_gap.text))
                 if action.data_gap.suggested_test:
                     self.suggested_tests.add(action.data_gap.suggested_test)
+
+    def _add_pattern_drugs(self, pattern: Pattern) -> None:
+        for test in pattern.tests:
+            if (test.field == "drug" or (pattern.type, test.field) == ("medication", "name")) \
+                    and test.op in ("eq", "in"):
+                values = test.value if isinstance(test.value, tuple) else (test.value,)
+                self.drugs |= {v for v in values if isinstance(v, str)}
+
+    def _add_recommendation(self, rule: Rule, spec: RecommendSpec) -> None:
+        if spec.id is None and isinstance(spec.drug, dict):
+            self.recommendation_id_prefixes.add(rule.id + "/")
+        rec_id = spec.id or rule.id
+        self.recommendation_ids[rec_id].add(rule.file_rule_id)
+        if isinstance(spec.drug, str):
+            self.drugs.add(spec.drug)
+        self.drugs |= set(spec.alternatives)
+        self.offers[rec_id] |= set(spec.alternatives)
+        self.recommendation_texts[rec_id].append(_literal(spec.text))
 
     # --- checks: each fails with what the pack does have ------------------------------------------
 
