@@ -41,7 +41,7 @@ def test_generate_records_and_verify_finds_an_edit(tmp_path: Path) -> None:
             db.execute(f'DROP TRIGGER "{trigger}"')
         db.execute(f'UPDATE "{table}" SET exit_code = 1 WHERE seq = 1')
     broken = _careplan("audit", "verify", str(trail))
-    assert broken.returncode == 1
+    assert broken.returncode == 2
     assert "broken at entry 1" in broken.stdout
 
 

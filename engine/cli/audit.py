@@ -44,7 +44,11 @@ def verify_command(
     expect_head: Annotated[str | None, typer.Option(
         "--expect-head", help="SEQ:HASH of a head saved earlier: also finds a cut or rewritten tail")] = None,
 ) -> None:
-    """Check every entry's hash and link; exit 0 when the trail is whole, 1 when it was edited or cut."""
+    """Check every entry's hash and link; exit 0 when the trail is whole, 2 when it was edited or cut.
+
+    Exit 1 means only "a plan with urgent warnings" (docs/contract.md), so a broken trail, like any
+    input that is not what it claims to be, is exit 2.
+    """
     path = resolve_audit_db(str(audit_db) if audit_db is not None else None)
     if path is None:
         typer.echo("careplan audit verify: name the trail or set CAREPLAN_AUDIT_DB", err=True)
@@ -60,4 +64,4 @@ def verify_command(
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
     typer.echo(report.summary())
-    raise typer.Exit(0 if report.ok else 1)
+    raise typer.Exit(0 if report.ok else 2)
