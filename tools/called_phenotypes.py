@@ -32,7 +32,8 @@ def called_phenotypes(pgx: Path) -> list[tuple[str, str]]:
             pairs |= {(row["gene"], row["phenotype"]) for row in csv.DictReader(handle)}
     for name in ("recommendations-one-gene.csv",):
         with (pgx / name).open(encoding="utf-8", newline="") as handle:
-            pairs |= {(row["gene"], row["result"]) for row in csv.DictReader(handle) if _is_phenotype_key(row["result"])}
+            pairs |= {(row["gene"], row["result"]) for row in csv.DictReader(handle)
+                      if _is_phenotype_key(row["result"])}
     pairs |= {(gene, word) for gene, _ in list(pairs) for word in _ALWAYS}
     return sorted(pairs)
 
