@@ -201,8 +201,8 @@ def generate(
     generator, result = _plan(patient_file, pack)
     try:
         text = generator.render(result.plan, format.value, audience.value)
-    except RenderError as exc:
-        _internal(exc)
+    except RenderError as exc:  # the pack's template failed on this plan: the pack is bad input, not the engine
+        _fail([Diagnostic(exc.location, "template.render", exc.message)])
     text = text if text.endswith("\n") else text + "\n"
     _write(text, out)
     record_plan(audit_db, patient_file.read_bytes(), text, format.value, result)

@@ -58,18 +58,6 @@ class Diagnostic:
             text += f"\n    hint: {self.hint}"
         return text
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "path": self.location.path,
-            "line": self.location.line,
-            "col": self.location.col,
-            "severity": self.severity.value,
-            "code": self.code,
-            "rule_id": self.rule_id,
-            "field": self.field_path,
-            "message": self.message,
-            "hint": self.hint,
-        }
 
 
 @dataclass
