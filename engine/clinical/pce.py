@@ -52,6 +52,8 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from engine.clinical.not_calculated import not_calculated
+
 __all__ = ["COEFFICIENTS", "RANGES", "TABLE_A", "PceCoefficients", "PceInputs", "PceResult", "ValidRange",
            "describe_missing", "ten_year_risk"]
 
@@ -257,12 +259,6 @@ def ten_year_risk(inputs: PceInputs) -> PceResult:
     return PceResult(_round_percent(_risk_fraction(coefficients, total)), equation, (), (), note)
 
 
-def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def describe_missing(result: PceResult) -> str:
     """A clinician-readable sentence on why no risk was given; "" when the risk was calculated.
 
@@ -270,18 +266,11 @@ def describe_missing(result: PceResult) -> str:
     """
     if result.percent is not None:
         return ""
-    clauses: list[str] = []
-    if result.missing:
-        names = [_LABELS.get(name, name.replace("_", " ")) for name in result.missing]
-        clauses.append(f"{_join(names)} {'is' if len(names) == 1 else 'are'} missing")
+    names = [_LABELS.get(name, name.replace("_", " ")) for name in result.missing]
     by_text = {r.text: r for r in RANGES}
     outside: list[str] = []
     for text in result.out_of_range:
         known = by_text.get(text)
         outside.append(f"{known.label} is outside {known.low}-{known.high} {known.unit}" if known
                        else f"{text} is out of range")
-    if outside:
-        clauses.append(_join(outside))
-    if not clauses:
-        clauses.append("the inputs are incomplete")
-    return "10-year ASCVD risk not calculated: " + "; ".join(clauses)
+    return not_calculated("10-year ASCVD risk", names, outside)

@@ -72,6 +72,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from engine.clinical.not_calculated import join_words, not_calculated
 from engine.clinical.prevent_model import COEFFICIENTS, COLUMNS, RANGES, THIRTY_YEAR_AGE, CoefficientRow, ValidRange
 
 __all__ = ["COEFFICIENTS", "COLUMNS", "HORIZONS", "MODELS", "OUTCOMES", "RANGES", "THIRTY_YEAR_AGE",
@@ -313,17 +314,11 @@ def _out_of_range(values: dict[str, _Value], fields: tuple[str, ...], years: int
                  if r.field in fields and isinstance(value := values[r.field], float) and not r.contains(value))
 
 
-def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def _full_model_note(model: str, values: dict[str, _Value]) -> str | None:
     absent = [_LABELS[field] for _, field in _ADD_ONS if values[field] is None]
     if model != "full" or not absent:
         return None
-    return f"full model: {_join(absent)} not recorded; the model's terms for a missing value are used"
+    return f"full model: {join_words(absent)} not recorded; the model's terms for a missing value are used"
 
 
 def _check_request(outcome: str, years: int, model: str | None) -> None:
@@ -379,19 +374,12 @@ def describe_missing(result: PreventResult) -> str:
     """
     if result.percent is not None:
         return ""
-    clauses: list[str] = []
-    if result.missing:
-        names = [_LABELS.get(name, name.replace("_", " ")) for name in result.missing]
-        clauses.append(f"{_join(names)} {'is' if len(names) == 1 else 'are'} missing")
+    names = [_LABELS.get(name, name.replace("_", " ")) for name in result.missing]
     by_text = {r.text: r for r in (*RANGES, THIRTY_YEAR_AGE)}
     outside: list[str] = []
     for text in result.out_of_range:
         known = by_text.get(text)
         outside.append(f"{known.label} is outside {text.removeprefix(known.label + ' ')}" if known
                        else f"{text} is out of range")
-    if outside:
-        clauses.append(_join(outside))
-    if not clauses:
-        clauses.append("the inputs are incomplete")
     label = _OUTCOME_LABELS.get(result.outcome, result.outcome)
-    return f"{result.years}-year {label} risk (PREVENT) not calculated: " + "; ".join(clauses)
+    return not_calculated(f"{result.years}-year {label} risk (PREVENT)", names, outside)
