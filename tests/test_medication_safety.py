@@ -66,3 +66,10 @@ def test_omeprazole_with_clopidogrel_names_pantoprazole(default_generator: Gener
     assert switch.action == "use-alternative"
     assert switch.alternatives == ["pantoprazole"]
     assert switch.evidence.url is not None and "Plavix" in switch.evidence.citation
+
+
+def test_a_kidney_limit_that_cannot_be_checked_is_a_data_gap(default_generator: Generator) -> None:
+    unchecked = _plan(default_generator, medications=[{"name": "metformin", "status": "active"}])
+    assert any("No eGFR on file: metformin" in g.text for g in unchecked.data_gaps)
+    checked = _plan(default_generator, labs={"egfr": 70}, medications=[{"name": "metformin", "status": "active"}])
+    assert not any("No eGFR on file" in g.text for g in checked.data_gaps)
