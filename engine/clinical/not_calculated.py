@@ -6,6 +6,29 @@ fields and ranges, never the patient's values.
 
 from __future__ import annotations
 
+# the risk equations' inputs in a clinician's words (a superset: each equation names only its own)
+INPUT_LABELS: dict[str, str] = {
+    "age": "age",
+    "sex": "sex",
+    "total_cholesterol_mg_dl": "total cholesterol",
+    "hdl_mg_dl": "HDL cholesterol",
+    "systolic": "systolic blood pressure",
+    "treated_for_hypertension": "hypertension treatment status",
+    "on_statin": "statin use",
+    "diabetes": "diabetes status",
+    "smoker": "smoking status",
+    "egfr": "eGFR",
+    "bmi": "BMI",
+    "uacr_mg_g": "urine albumin-to-creatinine ratio",
+    "hba1c_percent": "HbA1c",
+    "sdi_decile": "social deprivation index decile",
+}
+
+
+def input_label(field: str) -> str:
+    """A calculator input's name in words: "hdl_mg_dl" -> "HDL cholesterol"."""
+    return INPUT_LABELS.get(field, field.replace("_", " "))
+
 
 def join_words(parts: list[str]) -> str:
     """["a"] -> "a"; ["a", "b", "c"] -> "a, b and c"."""

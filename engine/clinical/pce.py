@@ -52,7 +52,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from engine.clinical.not_calculated import not_calculated
+from engine.clinical.not_calculated import input_label, not_calculated
 
 __all__ = ["COEFFICIENTS", "RANGES", "TABLE_A", "PceCoefficients", "PceInputs", "PceResult", "ValidRange",
            "describe_missing", "ten_year_risk"]
@@ -160,16 +160,6 @@ RANGES: tuple[ValidRange, ...] = (
     ValidRange("systolic", "systolic blood pressure", 90, 200, "mmHg"),
 )
 
-_LABELS: dict[str, str] = {
-    "age": "age",
-    "sex": "sex",
-    "total_cholesterol_mg_dl": "total cholesterol",
-    "hdl_mg_dl": "HDL cholesterol",
-    "systolic": "systolic blood pressure",
-    "treated_for_hypertension": "hypertension treatment status",
-    "diabetes": "diabetes status",
-    "smoker": "smoking status",
-}
 _NUMERIC_FIELDS = ("age", "total_cholesterol_mg_dl", "hdl_mg_dl", "systolic")
 _BOOLEAN_FIELDS = ("treated_for_hypertension", "diabetes", "smoker")
 _FIELD_ORDER = ("age", "sex", "total_cholesterol_mg_dl", "hdl_mg_dl", "systolic",
@@ -266,7 +256,7 @@ def describe_missing(result: PceResult) -> str:
     """
     if result.percent is not None:
         return ""
-    names = [_LABELS.get(name, name.replace("_", " ")) for name in result.missing]
+    names = [input_label(name) for name in result.missing]
     by_text = {r.text: r for r in RANGES}
     outside: list[str] = []
     for text in result.out_of_range:

@@ -72,7 +72,7 @@ import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from engine.clinical.not_calculated import join_words, not_calculated
+from engine.clinical.not_calculated import INPUT_LABELS, input_label, join_words, not_calculated
 from engine.clinical.prevent_model import COEFFICIENTS, COLUMNS, RANGES, THIRTY_YEAR_AGE, CoefficientRow, ValidRange
 
 __all__ = ["COEFFICIENTS", "COLUMNS", "HORIZONS", "MODELS", "OUTCOMES", "RANGES", "THIRTY_YEAR_AGE",
@@ -130,22 +130,6 @@ _MODEL_ADD_ONS = {"base": (), "uacr": ("uacr_mg_g",), "hba1c": ("hba1c_percent",
                   "full": ("uacr_mg_g", "hba1c_percent", "sdi_decile")}
 _SEXES = frozenset({"female", "male"})
 _ONE_DECIMAL = Decimal("0.1")
-_LABELS: dict[str, str] = {
-    "age": "age",
-    "sex": "sex",
-    "total_cholesterol_mg_dl": "total cholesterol",
-    "hdl_mg_dl": "HDL cholesterol",
-    "systolic": "systolic blood pressure",
-    "treated_for_hypertension": "hypertension treatment status",
-    "on_statin": "statin use",
-    "diabetes": "diabetes status",
-    "smoker": "smoking status",
-    "egfr": "eGFR",
-    "bmi": "BMI",
-    "uacr_mg_g": "urine albumin-to-creatinine ratio",
-    "hba1c_percent": "HbA1c",
-    "sdi_decile": "social deprivation index decile",
-}
 _OUTCOME_LABELS = {"total_cvd": "total CVD", "ascvd": "ASCVD", "heart_failure": "heart failure"}
 
 _Value = float | bool | str | None
@@ -315,7 +299,7 @@ def _out_of_range(values: dict[str, _Value], fields: tuple[str, ...], years: int
 
 
 def _full_model_note(model: str, values: dict[str, _Value]) -> str | None:
-    absent = [_LABELS[field] for _, field in _ADD_ONS if values[field] is None]
+    absent = [INPUT_LABELS[field] for _, field in _ADD_ONS if values[field] is None]
     if model != "full" or not absent:
         return None
     return f"full model: {join_words(absent)} not recorded; the model's terms for a missing value are used"
@@ -374,7 +358,7 @@ def describe_missing(result: PreventResult) -> str:
     """
     if result.percent is not None:
         return ""
-    names = [_LABELS.get(name, name.replace("_", " ")) for name in result.missing]
+    names = [input_label(name) for name in result.missing]
     by_text = {r.text: r for r in (*RANGES, THIRTY_YEAR_AGE)}
     outside: list[str] = []
     for text in result.out_of_range:
