@@ -33,6 +33,13 @@ class Rule:
         return frozenset(p.type for v in self.variants for p in v)
 
     @property
+    def reads(self) -> frozenset[tuple[str, str]]:
+        """Every (fact type, field) the rule's patterns test, negated ones included: the data it uses
+        (a catalogue's "data it uses", the decision-support source attributes), never written by hand."""
+        patterns = [p for v in self.variants for p in v] + list(self.negations)
+        return frozenset((p.type, t.field) for p in patterns for t in p.tests)
+
+    @property
     def negated_types(self) -> frozenset[str]:
         return frozenset(p.type for p in self.negations)
 
