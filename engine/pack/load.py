@@ -214,6 +214,8 @@ def _load_sources(root: Path, schema: FactSchema, diagnostics: list[Diagnostic])
     sources: list[RuleSource] = []
     seen: dict[str, Location] = {}
     for path in sorted((root / "rules").rglob("*.yaml")):
+        if path.name.endswith(".tests.yaml"):
+            continue  # a sidecar file of rule tests (engine.authoring.sidecar_tests), not a rule
         display = path.relative_to(root).as_posix()
         source = load_rule_file(root, path, display, schema, diagnostics)
         if source is None:
