@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.generator import Generator
+from features.coverage_recorder import record_firings  # noqa: F401  (careplan coverage)
 from features.steps.patient_steps import *  # noqa: F403
 from features.steps.plan_steps import *  # noqa: F403
 from features.steps.vocabulary import PackVocabulary

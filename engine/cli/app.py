@@ -26,6 +26,7 @@ from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
+from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack
 from engine.pack.locate import default_pack_root
@@ -216,9 +217,15 @@ def generate(
 def explain(
     patient_file: Annotated[Path, typer.Argument(help="patient facts file, YAML or JSON")],
     pack: PackOption = None,
+    why_not: Annotated[str | None, typer.Option(
+        "--why-not", metavar="RULE_ID", help="why this rule (or id[row]) did or did not fire, pattern by pattern")]
+    = None,
 ) -> None:
     """Show, for each recommendation and assessment, the chain of rules and facts behind it."""
-    _, result = _plan(patient_file, pack)
+    generator, result = _plan(patient_file, pack)
+    if why_not is not None:
+        sys.stdout.write(why_not_report(generator, result.evaluation, why_not))
+        return
     sys.stdout.write(explain_text(result.plan, result.evaluation))
 
 
@@ -357,6 +364,9 @@ def import_cpic_command(
         except (OSError, KeyError) as exc:
             _fail([Diagnostic(Location(str(diplotypes)), "import.bad-input", str(exc))])
     typer.echo(f"pack written to {out}; use it with: careplan generate PATIENT --pack {out}")
+
+
+register_testing(app)
 
 
 def main() -> None:
