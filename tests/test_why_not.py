@@ -78,7 +78,8 @@ def test_missing_fact_names_the_rules_that_produce_it(pack: tuple[Path, Path]) -
 def test_negation_that_matched_names_the_fact(pack: tuple[Path, Path]) -> None:
     result = _why_not(pack, "t.penicillin")
     assert "medication (as f1): matched medication {name: amoxicillin, status: active}" in result.output
-    assert "none: allergy: matched allergy {names_class: no, substance: penicillin}, so the rule does not fire" in result.output
+    assert ("none: allergy: matched allergy {names_class: no, substance: penicillin}, so the rule does not fire"
+            in result.output)
 
 
 def test_one_fact_per_pattern(pack: tuple[Path, Path]) -> None:
@@ -90,8 +91,8 @@ def test_one_fact_per_pattern(pack: tuple[Path, Path]) -> None:
 
 def test_join(pack: tuple[Path, Path]) -> None:
     result = _why_not(pack, "t.allergic-to-medicine")
-    assert ("- allergy {names_class: no, substance: penicillin}: substance: wanted amoxicillin, got penicillin (join on m.name)"
-            in result.output)
+    assert ("- allergy {names_class: no, substance: penicillin}: substance: wanted amoxicillin, got penicillin "
+            "(join on m.name)") in result.output
 
 
 def test_unknown_rule_is_exit_2_with_did_you_mean(pack: tuple[Path, Path]) -> None:

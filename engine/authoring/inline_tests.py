@@ -22,6 +22,7 @@ from engine.authoring.why_not import explain
 from engine.authoring.why_not_text import why_not_text
 from engine.generator import Generator
 from engine.lang.model import RuleTestSpec
+from engine.lang.rule import RuleSource
 from engine.patient.model import Patient
 from engine.run.runtime import EngineError
 from engine.run.trace import Evaluation
@@ -193,6 +194,13 @@ def run_cases(generator: Generator, cases: list[RuleTestCase],
         if progress is not None:
             progress(results[-1])
     return results
+
+
+def run_source_tests(generator: Generator, source: RuleSource) -> list[RuleTestResult]:
+    """The inline tests of one rule file, in the order written."""
+    rows = frozenset(r.id for r in source.rules)
+    return [run_case(generator, RuleTestCase(source.spec.id, t, source.doc, ("tests", i), rows))
+            for i, t in enumerate(source.spec.tests)]
 
 
 def run_all(generator: Generator) -> list[RuleTestResult]:
