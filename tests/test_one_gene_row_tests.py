@@ -1,4 +1,5 @@
-"""rules/pgx/recommend-one-gene.tests.yaml stays in step with knowledge/pgx/recommendations-one-gene.csv.
+"""The generated row tests stay in step with their tables (rules/pgx/recommend-one-gene.tests.yaml with
+knowledge/pgx/recommendations-one-gene.csv, and the two-gene table's likewise).
 
 Every row of the table has a generated test that it fires with the row's drug, action and strength,
 and one that it does not fire for another result, or is listed as unreachable with a reason. A row
@@ -14,23 +15,29 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "knowledge" / "pgx" / "recommendations-one-gene.csv"
 TESTS = ROOT / "rules" / "pgx" / "recommend-one-gene.tests.yaml"
+ONE_GENE_KEY = ("drug", "population", "gene", "result")
+TABLES = [(TABLE, TESTS, ONE_GENE_KEY),
+          (ROOT / "knowledge" / "pgx" / "recommendations-two-genes.csv",
+           ROOT / "rules" / "pgx" / "recommend-two-genes.tests.yaml",
+           ("drug", "population", "gene1", "result1", "gene2", "result2"))]
 UNREACHABLE = "# unreachable: "
 REGENERATE = "run: python tools/one_gene_row_tests.py"
 
 
-def _rows(table_text: str) -> dict[str, dict[str, str]]:
+def _rows(table_text: str, key: tuple[str, ...] = ONE_GENE_KEY) -> dict[str, dict[str, str]]:
     rows = csv.DictReader(io.StringIO(table_text))
-    return {",".join(r[c] for c in ("drug", "population", "gene", "result")): r for r in rows}
+    return {",".join(r[c] for c in key): r for r in rows}
 
 
-def out_of_step(table_text: str, tests_text: str) -> list[str]:
+def out_of_step(table_text: str, tests_text: str, key_columns: tuple[str, ...] = ONE_GENE_KEY) -> list[str]:
     """What in the tests file does not follow the table (empty when in step)."""
-    rows = _rows(table_text)
+    rows = _rows(table_text, key_columns)
     tests: list[dict[str, Any]] = yaml.safe_load(tests_text) or []
     skipped = {line[len(UNREACHABLE):].rsplit(": ", 1)[0].split(": ")[0]
                for line in tests_text.splitlines() if line.startswith(UNREACHABLE)}
@@ -51,14 +58,16 @@ def out_of_step(table_text: str, tests_text: str) -> list[str]:
     return problems
 
 
-def test_generated_tests_follow_the_table() -> None:
-    assert TABLE.is_file() and TESTS.is_file()
-    assert out_of_step(TABLE.read_text(encoding="utf-8"), TESTS.read_text(encoding="utf-8")) == []
+@pytest.mark.parametrize(("table", "tests", "key"), TABLES, ids=["one-gene", "two-genes"])
+def test_generated_tests_follow_the_table(table: Path, tests: Path, key: tuple[str, ...]) -> None:
+    assert table.is_file() and tests.is_file()
+    assert out_of_step(table.read_text(encoding="utf-8"), tests.read_text(encoding="utf-8"), key) == []
 
 
-def test_every_row_is_reachable_or_explained() -> None:
-    text = TESTS.read_text(encoding="utf-8")
-    rows = _rows(TABLE.read_text(encoding="utf-8"))
+@pytest.mark.parametrize(("table", "tests", "key"), TABLES, ids=["one-gene", "two-genes"])
+def test_every_row_is_reachable_or_explained(table: Path, tests: Path, key: tuple[str, ...]) -> None:
+    text = tests.read_text(encoding="utf-8")
+    rows = _rows(table.read_text(encoding="utf-8"), key)
     fired = {t["row"] for t in yaml.safe_load(text) if isinstance(t.get("expect"), dict)}
     skipped = [line for line in text.splitlines() if line.startswith(UNREACHABLE)]
     assert len(fired) + len(skipped) == len(rows)
