@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from engine.source.document import load_file
+
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = ROOT / "knowledge" / "pgx" / "recommendations-one-gene.csv"
 TESTS = ROOT / "rules" / "pgx" / "recommend-one-gene.tests.yaml"
@@ -62,6 +64,13 @@ def out_of_step(table_text: str, tests_text: str, key_columns: tuple[str, ...] =
 def test_generated_tests_follow_the_table(table: Path, tests: Path, key: tuple[str, ...]) -> None:
     assert table.is_file() and tests.is_file()
     assert out_of_step(table.read_text(encoding="utf-8"), tests.read_text(encoding="utf-8"), key) == []
+
+
+@pytest.mark.parametrize(("table", "tests", "key"), TABLES, ids=["one-gene", "two-genes"])
+def test_the_pack_reader_accepts_the_file(table: Path, tests: Path, key: tuple[str, ...]) -> None:
+    """The strict reader the pack uses (no file may lean on YAML aliases past a bound), not yaml.safe_load."""
+    doc = load_file(tests, tests.relative_to(ROOT).as_posix())
+    assert isinstance(doc.data, list) and doc.data
 
 
 @pytest.mark.parametrize(("table", "tests", "key"), TABLES, ids=["one-gene", "two-genes"])

@@ -181,9 +181,16 @@ def generate(spec: TableTests, generator: Generator) -> tuple[list[dict[str, Any
     return tests, unreachable
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """Writes every value out: the pack reader limits what YAML aliases may stand for (source.alias-expansion)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def render(spec: TableTests, tests: list[dict[str, Any]], unreachable: list[tuple[str, str]]) -> str:
     lines = [HEADER.format(table=spec.table)] + [f"{UNREACHABLE_MARK}{key}: {reason}\n" for key, reason in unreachable]
-    body = yaml.safe_dump(tests, sort_keys=False, allow_unicode=True, width=200)
+    body = yaml.dump(tests, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=200)
     return "".join(lines) + body
 
 
