@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from engine.authoring.coverage import COVERAGE_FILE_ENV
 from engine.facts.fact import Fact
 from engine.run.evaluate import Evaluator
 from engine.run.trace import Evaluation
-
-COVERAGE_FILE_ENV = "CAREPLAN_COVERAGE_FILE"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,12 +7,21 @@ rule (for a row: a test naming that row) in which it did not fire. A rule test t
 elsewhere shows nothing about a rule it does not name, so it does not count. A compiled rule (a rule
 without a table, or one table row) is covered when it has both; the figures are per domain (the
 sub-directory of rules/) and overall.
+
+The scenarios run in a subprocess (``pytest features``); features/coverage_recorder.py writes the rule
+ids they fired to the file ``CAREPLAN_COVERAGE_FILE`` names. They run against the project's own pack,
+so they count only for it (a pack without features/ leaves them out, and the report says so).
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from engine.authoring.inline_tests import RuleTestResult
 from engine.lang.rule import RuleSource
@@ -101,3 +110,29 @@ def measure(sources: Iterable[RuleSource], results: Iterable[RuleTestResult],
             tallies[1 if rule.row is not None else 0].add(item)
     report.domains = dict(sorted(report.domains.items()))
     return report
+
+
+COVERAGE_FILE_ENV = "CAREPLAN_COVERAGE_FILE"
+
+
+@dataclass(frozen=True)
+class FeatureRun:
+    firings: frozenset[str]
+    passed: bool  # whether every scenario passed (a failing scenario still records what it fired)
+
+
+def features_folder(pack_root: Path) -> Path | None:
+    folder = pack_root / "features"
+    return folder if (folder / "conftest.py").is_file() else None
+
+
+def run_features(pack_root: Path) -> FeatureRun:
+    """Run the scenarios under ``pack_root/features`` once; raises OSError when pytest cannot be started."""
+    with tempfile.TemporaryDirectory(prefix="careplan-coverage-") as scratch:
+        target = Path(scratch) / "firings.txt"
+        env = {**os.environ, COVERAGE_FILE_ENV: str(target)}
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "features", "-q", "-p", "no:cacheprovider", "--no-header"],
+            cwd=pack_root, env=env, capture_output=True, check=False)
+        text = target.read_text(encoding="utf-8") if target.is_file() else ""
+    return FeatureRun(frozenset(line for line in text.splitlines() if line), done.returncode == 0)

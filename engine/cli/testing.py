@@ -15,8 +15,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from engine.authoring.coverage import measure
-from engine.authoring.feature_firings import features_folder, run_features
+from engine.authoring.coverage import features_folder, measure, run_features
 from engine.authoring.inline_tests import RuleTestCase, Status, collect, run_cases
 from engine.authoring.why_not import UnknownRule, explain
 from engine.authoring.why_not_text import why_not_text
