@@ -79,7 +79,7 @@ def unused_knowledge(pack: Pack) -> list[Finding]:
         if (not path.is_file() or path.suffix not in TABLE_SUFFIXES or path.name in ENGINE_READ_NAMES
                 or display in ENGINE_READS or display in named):
             continue
-        found.append(finding(Location(display), "unused-knowledge", "no rule's table names this file",
+        found.append(finding(Location(display, 1, 1), "unused-knowledge", "no rule's table names this file",
                              severity=Severity.WARNING,
                              hint="name it in a rule's 'table: {file: ...}', or remove it"))
     return found
