@@ -316,3 +316,15 @@ def test_the_shipped_pack_has_no_lint_errors() -> None:
     findings = json.loads(out)
     assert code == 0
     assert [f for f in findings if f["severity"] == "error"] == []
+
+
+def test_what_same_fact_twice_warns_of_is_true(tmp_path: Path) -> None:
+    """durable-rules does not let one patient fact meet two patterns: the rule's own test fails."""
+    rule = graded("case", {"all": [{"patient": {"age": {"ge": 18}}}, {"patient": {"sex": "female"}}]})
+    rule["tests"] = [{"name": "an adult woman", "given": {"demographics": {"age": 30, "sex": "female"}},
+                      "expect": "fires"}, *ADULT_TESTS[1:]]
+    result = runner.invoke(app, ["validate", str(write_pack(tmp_path, {"case": rule}))])
+    assert result.exit_code == 2
+    assert "warning[lint.same-fact-twice]" in result.stderr
+    assert ("error[test.expected-fire] case: test 'an adult woman' expected the rule to fire; it did not"
+            in result.stderr)
