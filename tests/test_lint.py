@@ -13,10 +13,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from engine.authoring.lint import FILE_CHECKS, PACK_CHECKS
+from engine.authoring.lint import FILE_CHECKS, PACK_CHECKS, format_text
 from engine.authoring.lint.bands import Band, scale_step
+from engine.authoring.lint.finding import failing
+from engine.authoring.lint.overridden import overridden
 from engine.cli.app import app
 from engine.lang.tables import TableRow
+from engine.pack.load import load_pack
 from engine.pack.locate import default_pack_root
 from engine.source.diagnostics import Location
 from tests.packs import rule_doc, write_pack
@@ -328,3 +331,15 @@ def test_what_same_fact_twice_warns_of_is_true(tmp_path: Path) -> None:
     assert "warning[lint.same-fact-twice]" in result.stderr
     assert ("error[test.expected-fire] case: test 'an adult woman' expected the rule to fire; it did not"
             in result.stderr)
+
+
+def test_overrides_handed_in_become_info_that_never_fails(tmp_path: Path) -> None:
+    """The adapter for the pack extension's overrides(pack): one info finding per replaced rule."""
+    root = one_rule(tmp_path, {"all": [{"patient": {"age": {"ge": 18}}}]})
+    pack = load_pack(root)
+    where = Location("rules/case.yaml", 1, 5)
+    found = overridden(lambda loaded: [("case", where)] if loaded is pack else [])(pack)
+    assert [(f.code, f.severity.value, f.rule_id, f.location) for f in found] == [
+        ("lint.overridden", "info", "case", where)]
+    assert format_text(found).endswith("0 errors, 0 warnings, 1 info\n")
+    assert not failing(found, strict=True)

@@ -23,8 +23,8 @@ from engine.source.document import load_file
 FACT_TYPES_FILE = "fact-types.yaml"
 # knowledge the engine reads itself (not through a rule's table): medicine classes, the pedigree
 # tables of the family-history normaliser, and the pack-level files other parts of careplan own
-ENGINE_READS = frozenset({DRUG_CLASSES_FILE, RELATIVES_FILE, CANCER_SITES_FILE,
-                          "knowledge/observations.csv", "knowledge/citations.yaml"})
+ENGINE_READS = frozenset({DRUG_CLASSES_FILE, RELATIVES_FILE, CANCER_SITES_FILE, "knowledge/observations.csv",
+                          "knowledge/citations.yaml", "knowledge/source-attribute-inputs.yaml"})
 ENGINE_READ_NAMES = frozenset({FACT_TYPES_FILE, "fields.yaml"})
 TABLE_SUFFIXES = (".csv", ".yaml", ".yml", ".json")
 

@@ -1,7 +1,13 @@
 """The registry of lint checks, and running them.
 
-To register a check, add its function to ``PACK_CHECKS`` (a function of the loaded pack) or to
-``FILE_CHECKS`` (a function of the pack's folder, run even when the pack does not load): one line.
+To register a check, import it and add it to ``PACK_CHECKS`` (a function of the loaded pack) or to
+``FILE_CHECKS`` (a function of the pack's folder, run even when the pack does not load). The checks
+other parts of careplan deliver go in like this (an import and one line in ``PACK_CHECKS`` each):
+
+    from engine.authoring.lint_fields import field_value_findings   # field_value_findings,
+    from engine.authoring.citations import citation_findings         # citation_findings,
+    from engine.pack.extend import overrides                          # overridden(overrides),
+    from engine.authoring.lint.overridden import overridden
 """
 
 from __future__ import annotations
