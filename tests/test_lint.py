@@ -343,3 +343,11 @@ def test_overrides_handed_in_become_info_that_never_fails(tmp_path: Path) -> Non
         ("lint.overridden", "info", "case", where)]
     assert format_text(found).endswith("0 errors, 0 warnings, 1 info\n")
     assert not failing(found, strict=True)
+
+
+def test_a_pack_named_twice_is_a_usage_error(tmp_path: Path) -> None:
+    first = one_rule(tmp_path / "a", {"all": [{"patient": {"age": {"ge": 18}}}]})
+    second = one_rule(tmp_path / "b", {"all": [{"patient": {"age": {"ge": 18}}}]})
+    result = runner.invoke(app, ["lint", str(first), "--pack", str(second)])
+    assert result.exit_code == 2 and "usage.two-packs" in result.stderr and result.stdout == ""
+    assert runner.invoke(app, ["lint", "--pack", str(second), "--strict"]).exit_code == 0

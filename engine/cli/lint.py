@@ -18,6 +18,7 @@ import typer
 from engine.authoring.lint import as_json, format_text, lint_root
 from engine.authoring.lint.finding import failing
 from engine.pack.locate import default_pack_root
+from engine.source.diagnostics import Diagnostic, Location, format_report
 
 
 class LintFormat(str, Enum):
@@ -35,6 +36,11 @@ def lint_command(
 ) -> None:
     """Check a rule pack for patterns that can never match, table bands that overlap or leave gaps,
     unused facts and knowledge, ids and versions."""
+    if pack_dir is not None and pack is not None and pack_dir != pack:
+        sys.stderr.write(format_report([Diagnostic(Location("--pack"), "usage.two-packs",
+                                                   "a pack is named twice (PACK_DIR and --pack)",
+                                                   hint="give one of them")]) + "\n")
+        raise typer.Exit(2)
     root = pack_dir or pack or default_pack_root()
     findings = lint_root(root)
     if format is LintFormat.json:
