@@ -169,8 +169,10 @@ def test_the_step_of_a_scale_is_what_its_bounds_share() -> None:
     assert scale_step(bands((0, 13), (14, 26)), integral=True) == 1.0
 
 
-def test_two_patterns_only_one_fact_could_meet(tmp_path: Path) -> None:
-    root = one_rule(tmp_path, {"all": [{"patient": {"age": {"ge": 18}}}, {"patient": {"sex": "female"}}]})
+@pytest.mark.parametrize("second", [{"sex": "female"}, {"age": {"lt": 10}}])
+def test_two_patterns_only_one_fact_could_meet(tmp_path: Path, second: dict[str, Any]) -> None:
+    """One patient fact, whether or not one fact could pass both patterns."""
+    root = one_rule(tmp_path, {"all": [{"patient": {"age": {"ge": 18}}}, {"patient": second}]})
     code, out = lint(root)
     assert code == 0
     assert "rules/case.yaml:" in out and "warning lint.same-fact-twice" in out

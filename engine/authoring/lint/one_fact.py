@@ -5,7 +5,7 @@ per pattern"), so ``patient: {age: {ge: 18}}`` and ``patient: {sex: female}`` as
 two patient facts, and the rule never fires: write them as one pattern. Reported (a warning) for
 two patterns of one variant on the same fact type when the type is one the patient file gives
 once, or when both pin the same fields to the same values (``lab: {name: egfr}`` twice: one fact
-per lab name), with no join between them telling two facts apart.
+per lab name), one fact could pass both and no join between them tells two facts apart.
 """
 
 from __future__ import annotations
@@ -42,10 +42,12 @@ def _compatible(first: Pattern, second: Pattern) -> bool:
 
 
 def one_fact_only(first: Pattern, second: Pattern, input_types: frozenset[str]) -> bool:
-    if first.type != second.type or _joined(first, second) or not _compatible(first, second):
+    if first.type != second.type:
         return False
     if first.type in ONE_FACT_TYPES & input_types:
-        return True
+        return True  # whatever the patterns say, the patient has one such fact
+    if _joined(first, second) or not _compatible(first, second):
+        return False
     pins_first, pins_second = _pins(first), _pins(second)
     return bool(pins_first) and pins_first == pins_second
 

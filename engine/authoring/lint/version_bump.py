@@ -93,6 +93,8 @@ def version_not_bumped(pack: Pack) -> list[Finding]:
     top = work_tree(root)
     if top is None:
         return []
+    if not root.is_relative_to(top):
+        return []
     prefix = root.relative_to(top).as_posix() if root != top else ""
     sources = pack.sources + pack.inactive
     tables = sorted({s.spec.table.file for s in sources if s.spec.table is not None})
