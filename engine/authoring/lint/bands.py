@@ -129,8 +129,8 @@ def _scale_findings(source: RuleSource, bands: list[Band], spec: BandSpec, integ
                                  rule_id=source.spec.id, hint="make each band start after the one below ends"))
         elif bottom - top > step + _EPSILON:
             found.append(finding(after.row.location, "table-gap",
-                                 f"{spec.field} between row {after.row.number} and {where} falls in no band "
-                                 f"(steps of {step:g})", severity=Severity.WARNING, rule_id=source.spec.id,
+                                 f"no band holds {spec.field} between {where} and row {after.row.number} "
+                                 f"(at steps of {step:g})", severity=Severity.WARNING, rule_id=source.spec.id,
                                  hint="start this band one step after the one below ends"))
     return found
 

@@ -118,5 +118,5 @@ def contradictory_bounds(pack: Pack) -> list[Finding]:
                 found.append(finding(
                     locate(source, rule, (*placed.path, field_name)), "contradictory-bounds",
                     f"{placed.pattern.type}.{field_name}: {reason}; {effect}", rule_id=rule.id,
-                    hint="correct the bound that is wrong (between takes [low, high])"))
+                    hint="correct the test that is wrong; between takes [low, high]"))
     return found

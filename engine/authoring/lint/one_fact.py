@@ -73,5 +73,5 @@ def same_fact_twice(pack: Pack) -> list[Finding]:
                     f"{source.doc.locate(first.path, key=True)} could be met only by one fact, and one fact never "
                     "meets two patterns of a rule, so the rule never fires",
                     severity=Severity.WARNING, rule_id=rule.id,
-                    hint="write the two as one pattern, or tell the facts apart (a different value, or a ref)"))
+                    hint="write the two as one pattern, or tell the two facts apart by a value or a ref"))
     return found
