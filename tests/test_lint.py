@@ -353,3 +353,15 @@ def test_a_pack_named_twice_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["lint", str(first), "--pack", str(second)])
     assert result.exit_code == 2 and "usage.two-packs" in result.stderr and result.stdout == ""
     assert runner.invoke(app, ["lint", "--pack", str(second), "--strict"]).exit_code == 0
+
+
+def test_lint_on_an_init_pack(tmp_path: Path) -> None:
+    """An institution's pack from ``careplan init`` (once that command is merged) lints without errors."""
+    if runner.invoke(app, ["init", "--help"]).exit_code != 0:
+        pytest.skip("careplan init is not on this branch")
+    root = tmp_path / "hospital"
+    assert runner.invoke(app, ["init", str(root)]).exit_code == 0
+    assert (root / "pack.yaml").is_file()
+    code, out = lint(root)
+    assert code == 0, out
+    assert out.splitlines()[-1].startswith("0 errors,")
