@@ -62,5 +62,5 @@ def id_matches_path(root: Path) -> list[Finding]:
             found.append(finding(
                 location, "id-path", f"the id does not match the file's path (expected '{expected}')",
                 severity=Severity.WARNING, rule_id=rule_id,
-                hint=f"set 'id: {expected}', or move the file to rules/{rule_id.replace('.', '/')}.yaml"))
+                hint=f"move the file to rules/{rule_id.replace('.', '/')}.yaml, or set 'id: {expected}'"))
     return found
