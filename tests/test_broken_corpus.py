@@ -6,7 +6,8 @@
     line: 3                        # the line (the output holds FILE:LINE:)
     command: lint                  # optional: validate (default), lint (run with --strict, so a
                                    # warning fails too) or generate
-    patient: patient.yaml          # generate only: the patient file, in the case's folder
+    patient: patient.yaml          # the patient file, in the case's folder: generate's input, or
+                                   # validated beside the pack
     remove: [templates/x.j2]       # optional: base files the case deletes
 
 Every case runs through the command line on a temporary copy and must exit 2 with ``FILE:LINE:``
@@ -54,7 +55,8 @@ def _arguments(expect: dict[str, Any], pack: Path) -> list[str]:
         return ["lint", str(pack), "--strict"]
     if command == "generate":
         return ["generate", str(pack / expect["patient"]), "--pack", str(pack)]
-    return ["validate", str(pack)]
+    patient = [str(pack / expect["patient"])] if expect.get("patient") else []
+    return ["validate", str(pack), *patient]
 
 
 def run_case(case: Path, work: Path) -> list[str]:
