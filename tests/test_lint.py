@@ -365,3 +365,14 @@ def test_lint_on_an_init_pack(tmp_path: Path) -> None:
     code, out = lint(root)
     assert code == 0, out
     assert out.splitlines()[-1].startswith("0 errors,")
+
+
+def test_under_any_only_that_alternative_is_lost(tmp_path: Path) -> None:
+    alternatives = [{"patient": {"age": {"ge": 18}}}, {"bp_flag": {"value": "high"}},
+                    {"lab": {"name": "egfr", "value": {"gt": 9, "lt": 3}}}]
+    root = write_pack(tmp_path, {"case": graded("case", {"any": alternatives})}, fact_types=FLAG)
+    code, out = lint(root)
+    assert code == 2
+    assert "lint.never-produced: case: no rule asserts 'bp_flag' and it is not an input, so this alternative " \
+           "of 'any' can never match" in out
+    assert "lint.contradictory-bounds: case: lab.value:" in out and "this alternative of 'any' never matches" in out

@@ -16,6 +16,8 @@ from engine.facts.fact import Scalar
 from engine.lang.patterns import Pattern, Ref, Test
 from engine.pack.load import Pack
 
+_EFFECTS = {"all": "the rule never fires", "any": "this alternative of 'any' never matches",
+            "none": "the exclusion never applies"}
 _LOWER = {"gt", "ge"}
 _UPPER = {"lt", "le"}
 
@@ -114,7 +116,7 @@ def contradictory_bounds(pack: Pack) -> list[Finding]:
     for source, rule in every_rule(pack.sources + pack.inactive):
         for placed in placed_patterns(source, rule):
             for field_name, reason in _pattern_findings(placed.pattern):
-                effect = "the exclusion never applies" if placed.section == "none" else "the rule never fires"
+                effect = _EFFECTS[placed.section]
                 found.append(finding(
                     locate(source, rule, (*placed.path, field_name)), "contradictory-bounds",
                     f"{placed.pattern.type}.{field_name}: {reason}; {effect}", rule_id=rule.id,

@@ -29,6 +29,10 @@ ENGINE_READ_NAMES = frozenset({FACT_TYPES_FILE, "fields.yaml"})
 TABLE_SUFFIXES = (".csv", ".yaml", ".yml", ".json")
 
 
+_EFFECTS = {"all": "the rule can never fire", "any": "this alternative of 'any' can never match",
+            "none": "the exclusion is always met"}
+
+
 def _producing(pack: Pack) -> list[RuleSource]:
     """The rule files whose facts can exist in some run: compiled ones and drafts (retired ones never run)."""
     return pack.sources + [s for s in pack.inactive if s.spec.status == "draft"]
@@ -42,8 +46,7 @@ def never_produced(pack: Pack) -> list[Finding]:
             fact_type = pack.schema.get(placed.pattern.type)
             if fact_type is None or not fact_type.derived or fact_type.name in produced:
                 continue
-            effect = ("the exclusion is always met" if placed.section == "none"
-                      else "the rule can never fire")
+            effect = _EFFECTS[placed.section]
             found.append(finding(
                 locate(source, rule, placed.path, key=True), "never-produced",
                 f"no rule asserts '{fact_type.name}' and it is not an input, so {effect}",
