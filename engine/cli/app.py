@@ -27,6 +27,7 @@ from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.cli.batch import register as register_batch
+from engine.cli.synth import register as register_synth
 from engine.generator import Generator, Result
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack
 from engine.pack.locate import default_pack_root
@@ -361,6 +362,7 @@ def import_cpic_command(
 
 
 register_batch(app)
+register_synth(app)
 
 
 def main() -> None:
