@@ -16,7 +16,7 @@ from engine.batch.output import OutputTree, write_atomically
 from engine.source.diagnostics import DiagnosticError
 from tests.batch_helpers import ROOT, careplan, careplan_command, careplan_env, synth_cohort, tree
 
-GOOD = [
+GOOD: list[dict[str, Any]] = [
     {"id": "bp-1", "demographics": {"age": 55, "sex": "male"},
      "vitals": {"blood_pressure": [{"systolic": 152, "diastolic": 96}]}},
     {"id": "pgx-1", "genotypes": [{"gene": "CYP2C19", "diplotype": "*2/*2"}],
