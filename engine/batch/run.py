@@ -105,6 +105,7 @@ class _State:
 
     def finish(self, outcome: Outcome, pack_digest: str) -> None:
         record, patient_id = self.pending.pop(outcome.index)
+        self.summary.plan_seconds.append(outcome.seconds)
         if outcome.pack_digest != pack_digest:
             raise DiagnosticError([Diagnostic(Location("--pack"), "usage.pack-mismatch",
                                               "a worker compiled another pack than this batch's",

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+
+def percentile(ordered: list[float], pct: float) -> float:
+    """Linear-interpolated percentile of sorted values (pct 0..100); 0 for none."""
+    if not ordered:
+        return 0.0
+    rank = (len(ordered) - 1) * pct / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 @dataclass
@@ -15,6 +25,7 @@ class Summary:
     failed: int = 0  # good records whose plan failed unexpectedly (the engine, a template)
     skipped: int = 0  # of the planned, those an earlier run had finished
     seconds: float = 0.0
+    plan_seconds: list[float] = field(default_factory=list)  # per record planned by this run, in a worker
 
     @property
     def made(self) -> int:
@@ -38,7 +49,10 @@ class Summary:
         return line
 
     def as_json(self) -> dict[str, Any]:
-        return {"records": self.records, "planned": self.planned, "urgent": self.urgent, "bad": self.bad,
+        ordered = sorted(self.plan_seconds)
+        return {"plan_ms_p50": round(percentile(ordered, 50) * 1000, 2),
+                "plan_ms_p99": round(percentile(ordered, 99) * 1000, 2),
+                "records": self.records, "planned": self.planned, "urgent": self.urgent, "bad": self.bad,
                 "failed": self.failed, "skipped": self.skipped, "made": self.made,
                 "seconds": round(self.seconds, 3), "plans_per_second": round(self.rate, 3),
                 "exit_code": self.exit_code()}

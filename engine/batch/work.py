@@ -8,6 +8,8 @@ keeps it for every chunk it is given. A record whose plan fails gets the one-lin
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +43,7 @@ class Outcome:
     urgent: bool = False
     failure: str | None = None
     pack_digest: str = ""  # the pack the worker used (checked against the one the batch started with)
+    seconds: float = 0.0  # the worker's time for this record (the summary's percentiles; never in a plan)
 
 
 _generators: dict[str | None, Generator] = {}
@@ -65,6 +68,12 @@ def _document(text: str) -> str:
 
 
 def plan_one(generator: Generator, settings: Settings, task: Task) -> Outcome:
+    started = time.perf_counter()
+    outcome = _plan_one(generator, settings, task)
+    return dataclasses.replace(outcome, seconds=time.perf_counter() - started)
+
+
+def _plan_one(generator: Generator, settings: Settings, task: Task) -> Outcome:
     digest = generator.compiled.digest
     try:
         result = generator.run(task.patient, at=settings.at)
