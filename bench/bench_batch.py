@@ -92,7 +92,9 @@ def _growth(samples: list[tuple[int, float, float]], total: int) -> tuple[float,
     if not samples or total <= 0:
         return float("nan"), float("nan"), float("nan")
     first = [rss for done, rss, _ in samples if 0 < done <= total * 0.1] or [samples[0][1]]
-    last = [rss for done, rss, _ in samples if done >= total * 0.9] or [samples[-1][1]]
+    # the last 10% while the workers still run (once every plan is in, the workers have exited)
+    running = [(done, rss) for done, rss, _ in samples if done < total] or [(0, samples[-1][1])]
+    last = [rss for done, rss in running if done >= total * 0.9] or [running[-1][1]]
     return sum(first) / len(first), sum(last) / len(last), max(rss for _, rss, _ in samples)
 
 

@@ -132,10 +132,17 @@ def _chunks(tasks: Iterator[Task]) -> Iterator[list[Task]]:
         yield chunk
 
 
+def checked_pack_digest(pack_root: Path | None) -> str:
+    """The pack's digest, compiling it once here so a bad pack fails before any output (exit 2).
+
+    The compiled pack is dropped on return: only the workers keep one.
+    """
+    return Generator(pack_root).compiled.digest
+
+
 def run_batch(source: BatchInput, options: BatchOptions, reporter: Reporter, clock: Any) -> Summary:
     """Run the batch; DiagnosticError for a bad INPUT, option, pack or output directory (exit 2)."""
-    generator = Generator(options.pack_root)  # a bad pack fails here, before any output
-    digest = generator.compiled.digest
+    digest = checked_pack_digest(options.pack_root)
     tree = OutputTree(options.out)
     tree.open()
     journal = Journal(tree.journal, JournalHeader(digest, options.formats, options.audience))
