@@ -15,6 +15,7 @@ import pytest
 from engine.batch.output import OutputTree, write_atomically
 from engine.source.diagnostics import DiagnosticError
 from tests.batch_helpers import ROOT, careplan, careplan_command, careplan_env, synth_cohort, tree
+from tests.packs import rule_doc, write_pack
 
 GOOD: list[dict[str, Any]] = [
     {"id": "bp-1", "demographics": {"age": 55, "sex": "male"},
@@ -172,3 +173,20 @@ def test_resume_after_sigkill_gives_the_uninterrupted_tree(tmp_path: Path) -> No
     assert tree(killed) == tree(whole)
     lines = (killed / "errors.ndjson").read_text(encoding="utf-8").splitlines()
     assert lines and len(lines) == len(set(lines))
+
+
+def test_a_plan_that_fails_is_reported_and_the_batch_goes_on_exit_3(tmp_path: Path) -> None:
+    # a pack whose Markdown template fails for one patient only (an unknown attribute, StrictUndefined)
+    failing = ("{{ plan.patient_id }}{% if plan.patient_id == 'boom' %}{{ plan.no_such_field.x }}{% endif %}\n")
+    pack = write_pack(tmp_path / "pack", {"egfr": rule_doc("t.egfr", {"all": [{"lab": {"name": "egfr"}}]})},
+                      files={"templates/plan.md.j2": failing})
+    cohort, out = tmp_path / "cohort.ndjson", tmp_path / "out"
+    cohort.write_text("".join(json.dumps({"id": i, "labs": {"egfr": 70}}) + "\n" for i in ("ok-1", "boom", "ok-2")),
+                      encoding="utf-8")
+    result = careplan("batch", str(cohort), "--out", str(out), "-f", "md", "-j", "1", "--pack", str(pack))
+    assert result.returncode == 3, result.stderr
+    assert "3 records: 2 planned (0 with urgent warnings), 0 bad records, 1 failed" in result.stderr
+    assert sorted(p.name for p in (out / "plans").iterdir()) == ["ok-1.md", "ok-2.md"]
+    [failure] = _errors(out)
+    assert (failure["line"], failure["kind"]) == (2, "failed")
+    assert "templates/plan.md.j2" in failure["message"] and "error[template.render]" in failure["message"]
