@@ -9,8 +9,8 @@ from collections import Counter
 from engine.generator import Generator
 from engine.patient.loader import parse_patient
 from engine.source.diagnostics import DiagnosticError
+from engine.synth.cohort import cohort_lines
 from engine.synth.frequencies import draw_diplotype, gene_frequencies
-from engine.synth.writer import cohort_lines
 from tests.batch_helpers import careplan
 
 

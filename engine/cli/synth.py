@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from engine.synth.writer import cohort_lines
+from engine.synth.cohort import cohort_lines
 
 
 def synth(

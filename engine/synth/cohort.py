@@ -7,14 +7,17 @@ rising with age to about a fifth of the oldest, lipids and eGFR around adult nor
 pharmacogene panel (``frequencies``), common medicines including planned CPIC drugs (clopidogrel,
 codeine, simvastatin, citalopram, ...), lifestyle, PSS-10/PHQ-9/GAD-7 scores skewed low, about 4%
 with a cancer and a fifth with family history. Every draw comes from one ``random.Random(seed)``,
-in a fixed order, so a seed always gives the same cohort.
+in a fixed order, so a seed always gives the same cohort; ``cohort_lines`` writes it as NDJSON.
 """
 
 from __future__ import annotations
 
+import json
 import random
+from collections.abc import Iterator
 from typing import Any
 
+from engine.synth.bad_records import spoil
 from engine.synth.frequencies import draw_diplotype, gene_frequencies
 
 RACES = (("white", 0.60), ("black", 0.13), ("asian", 0.06), ("hispanic", 0.18), ("other", 0.02),
@@ -176,3 +179,14 @@ def synthetic_patient(rng: random.Random, patient_id: str) -> dict[str, Any]:
         if items:
             patient[key] = items
     return patient
+
+
+def cohort_lines(count: int, seed: int, bad_share: float = 0.0) -> Iterator[str]:
+    """``count`` NDJSON lines, one patient each; about ``bad_share`` of them spoilt (drawn per record)."""
+    rng = random.Random(seed)
+    width = max(6, len(str(count)))
+    for number in range(1, count + 1):
+        patient = synthetic_patient(rng, f"synth-{seed}-{number:0{width}d}")
+        if bad_share > 0 and rng.random() < bad_share:
+            spoil(rng, patient)
+        yield json.dumps(patient, ensure_ascii=False, separators=(",", ":")) + "\n"
