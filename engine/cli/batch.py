@@ -28,6 +28,11 @@ class BatchFormat(str, Enum):
     json = "json"
 
 
+class BatchAudience(str, Enum):
+    clinician = "clinician"
+    patient = "patient"
+
+
 class Executor(str, Enum):
     local = "local"
     dask = "dask"
@@ -43,7 +48,7 @@ def batch(
     out: Annotated[Path, typer.Option("--out", "-o", help="directory to write plans/, errors.ndjson, journal")],
     format: Annotated[list[BatchFormat] | None, typer.Option(
         "--format", "-f", help="format of the plans; repeat for more than one (default: json)")] = None,
-    audience: Annotated[str, typer.Option(help="clinician or patient")] = "clinician",
+    audience: Annotated[BatchAudience, typer.Option(help="who reads the plans")] = BatchAudience.clinician,
     workers: Annotated[int | None, typer.Option(
         "--workers", "-j", min=1, max=1024, help="worker processes (default: all cores; dask: 2)")] = None,
     executor: Annotated[Executor, typer.Option(help="local processes, or a Dask cluster")] = Executor.local,
@@ -55,8 +60,6 @@ def batch(
         "--summary-json", help="also write the summary as JSON to this file")] = None,
 ) -> None:
     """Generate a plan for every patient of INPUT into DIR/plans; re-running resumes."""
-    if audience not in ("clinician", "patient"):
-        _fail([Diagnostic(Location("--audience"), "usage.bad-value", "--audience: use clinician or patient")])
     if scheduler is not None and executor is not Executor.dask:
         _fail([Diagnostic(Location("--scheduler"), "usage.bad-option", "--scheduler needs --executor dask")])
     if summary_json is not None and not summary_json.parent.is_dir():
@@ -64,7 +67,7 @@ def batch(
                           "--summary-json: the directory to write into does not exist")])
     formats = tuple(sorted({f.value for f in format or [BatchFormat.json]}))
     chosen_workers = workers or (2 if executor is Executor.dask else default_workers())
-    options = BatchOptions(out, formats, audience, chosen_workers, executor.value, scheduler, pack)
+    options = BatchOptions(out, formats, audience.value, chosen_workers, executor.value, scheduler, pack)
     try:
         summary = run_batch(open_input(input), options, reporter(quiet), time.monotonic)
     except DiagnosticError as exc:
