@@ -64,14 +64,14 @@ class _State:
     summary: Summary
     reporter: Reporter
     errors: dict[int, dict[str, Any]] = field(default_factory=dict)
-    first_seen: dict[str, Record] = field(default_factory=dict)  # case-folded id -> its first record
+    first_seen: dict[str, str] = field(default_factory=dict)  # case-folded id -> where its first record is
     order: list[str] = field(default_factory=list)  # the ids of good records, in input order
     pending: dict[int, tuple[Record, str]] = field(default_factory=dict)  # index -> (record, id) in flight
 
-    def _duplicate(self, record: Record, first: Record) -> None:
+    def _duplicate(self, record: Record, first: str) -> None:
         self.errors[record.index] = error_entry(record, [Diagnostic(
             Location(record.source, record.line or 0), "batch.duplicate-id",
-            f"id: the same id as the record at {first.where}",
+            f"id: the same id as the record at {first}",
             hint="each record needs its own id: plans are files named after it (compared ignoring case)")])
         self.summary.bad += 1
         self.reporter.advance()
@@ -91,7 +91,7 @@ class _State:
             if first is not None:
                 self._duplicate(record, first)
                 continue
-            self.first_seen[patient.id.casefold()] = record
+            self.first_seen[patient.id.casefold()] = record.where  # not the record: its text would pile up
             self.order.append(patient.id)
             done = self.journal.done.get(patient.id)
             if done is not None and self.tree.has_plans(patient.id, self.formats):
