@@ -27,7 +27,9 @@ from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.lint import lint_loaded
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
+from engine.cli.batch import register as register_batch
 from engine.cli.lint import register as register_lint
+from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack
@@ -373,6 +375,8 @@ def import_cpic_command(
 
 register_lint(app)
 register_testing(app)
+register_batch(app)
+register_synth(app)
 
 
 def main() -> None:
