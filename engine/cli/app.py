@@ -26,6 +26,7 @@ from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
+from engine.cli.init import register_init
 from engine.generator import Generator, Result
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack
 from engine.pack.locate import default_pack_root
@@ -357,6 +358,9 @@ def import_cpic_command(
         except (OSError, KeyError) as exc:
             _fail([Diagnostic(Location(str(diplotypes)), "import.bad-input", str(exc))])
     typer.echo(f"pack written to {out}; use it with: careplan generate PATIENT --pack {out}")
+
+
+register_init(app)
 
 
 def main() -> None:
