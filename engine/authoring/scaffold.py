@@ -26,6 +26,7 @@ from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 
 OVERRIDDEN_RULE = "lifestyle.alcohol-men"  # a plain rule (no table) whose wording an institution may localise
 LOCAL_SENTENCE = "Offer a referral to {name}'s alcohol support service."
+OVERRIDE_FILE = "rules/overrides/alcohol-men.yaml"
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -52,7 +53,7 @@ def scaffold_pack(target: Path, name: str | None = None, base: Path | None = Non
         raise DiagnosticError([Diagnostic(where, "usage.bad-output", "the directory to create it in does not exist")])
     files = {
         "pack.yaml": _pack_yaml(pack_name),
-        f"rules/overrides/{OVERRIDDEN_RULE.split('.')[-1]}.yaml": _override(base or default_pack_root(), pack_name),
+        OVERRIDE_FILE: _override(base or default_pack_root(), pack_name),
         f"rules/local/{pack_name}-stop-smoking-service.yaml": _new_rule(pack_name),
         "examples/man-drinking-above-limit.yaml": _EXAMPLE_PATIENT,
         "README.md": _readme(pack_name),
@@ -146,7 +147,7 @@ def _readme(name: str) -> str:
 templates, with the files here laid over them.
 
 - **Override a rule**: write a rule file with the default rule's `id`. It replaces that rule
-  whole (conditions, actions, evidence, tests). `rules/overrides/{OVERRIDDEN_RULE.split('.')[-1]}.yaml` overrides
+  whole (conditions, actions, evidence, tests). `{OVERRIDE_FILE}` overrides
   `{OVERRIDDEN_RULE}` and adds a referral to the local alcohol service. `careplan lint --pack .`
   lists every rule this pack overrides.
 - **Add a rule**: write a rule file with a new id. `rules/local/` holds one, with inline tests.
