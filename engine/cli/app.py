@@ -26,6 +26,7 @@ from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
+from engine.cli.diff import register_diff
 from engine.cli.init import register_init
 from engine.generator import Generator, Result
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack
@@ -361,6 +362,7 @@ def import_cpic_command(
 
 
 register_init(app)
+register_diff(app)
 
 
 def main() -> None:
