@@ -87,7 +87,7 @@ def _resolve(root: Path, seen: tuple[Path, ...]) -> Path:
     base = _base_root(root, written, where)
     if base.resolve() in seen + (root.resolve(),):
         raise DiagnosticError([Diagnostic(where, "pack.extends-cycle",
-                                          f"the pack extends '{written}', which leads back to this pack",
+                                          f"{root}: extends '{written}', which leads back to this pack",
                                           hint="a pack extends the default pack or a pack that does not extend it")])
     base_root = _resolve(base, seen + (root.resolve(),))
     return _merge(root, base_root).merged
