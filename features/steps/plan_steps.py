@@ -183,6 +183,30 @@ def _(plan: Result, rec_id: str, drugs: str) -> None:
     assert not missing, f"{rec_id} does not offer {missing}; it offers {offered}"
 
 
+def one_of(text: str) -> list[str]:
+    """A list written "A, B or C" (or "A or B") as its items."""
+    return [item.strip() for part in text.split(",") for item in part.split(" or ") if item.strip()]
+
+
+@then('the recommendation "{rec_id:q}" offers one of "{drugs:q}"',
+      example='the recommendation "bp.start-first-line-medicine" offers one of "chlorthalidone, amlodipine or '
+              'lisinopril"')
+def offers_one_of(plan: Result, vocabulary: PackVocabulary, rec_id: str, drugs: str) -> None:
+    options = one_of(drugs)
+    for drug in options:  # each option must be one the pack can offer here, or a typo would pass beside a match
+        vocabulary.require_offer(rec_id, drug)
+    offered = _recommendation(plan, rec_id).alternatives
+    assert any(d in offered for d in options), f"{rec_id} offers none of {options}; it offers {offered}"
+
+
+@then('the plan recommends {count:d} items of category "{category:q}"',
+      example='the plan recommends 2 items of category "lifestyle"')
+def recommends_n_of_category(plan: Result, vocabulary: PackVocabulary, count: int, category: str) -> None:
+    vocabulary.require_category(category)
+    found = [r.id for r in plan.plan.recommendations if r.category == category]
+    assert len(found) == count, f"wanted {count} {category!r} recommendations; the plan has {len(found)}: {found}"
+
+
 @then('the recommendation "{rec_id:q}" does not offer "{drugs:q}"',
       example='the recommendation "bp.start-first-line-medicine" does not offer "lisinopril"')
 def does_not_offer(plan: Result, vocabulary: PackVocabulary, rec_id: str, drugs: str) -> None:
