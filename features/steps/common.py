@@ -105,14 +105,13 @@ STEPS: list[StepDeclaration] = []
 
 def _declare(kind: StepKind, pattern: str, example: str, target_fixture: str | None) -> Callable[[F], F]:
     parser = phrase(pattern)
-    bdd = pytest_bdd.step if kind == "step" else getattr(pytest_bdd, kind)
     # stacklevel 2: pytest-bdd puts the step's fixture in the module that declares the step, one frame up
-    register = bdd(parser, target_fixture=target_fixture, stacklevel=2)
+    register = pytest_bdd.step(parser, None if kind == "step" else kind, target_fixture=target_fixture, stacklevel=2)
 
     def decorator(func: F) -> F:
         STEPS.append(StepDeclaration(kind, pattern, example, f"{func.__module__}.{func.__name__}"))
-        registered: F = register(func)
-        return registered
+        register(func)  # pytest-bdd registers the step and hands the function back unchanged
+        return func
 
     return decorator
 
