@@ -26,6 +26,7 @@ from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
+from engine.cli.catalogue import register_catalogues
 from engine.cli.diff import register_diff
 from engine.cli.init import register_init
 from engine.generator import Generator, Result
@@ -363,6 +364,7 @@ def import_cpic_command(
 
 register_init(app)
 register_diff(app)
+register_catalogues(app)
 
 
 def main() -> None:
