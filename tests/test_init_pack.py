@@ -12,6 +12,7 @@ import cli
 from engine.generator import Generator
 from engine.pack.extend import overrides
 from engine.pack.load import load_pack
+from engine.pack.locate import default_pack_root
 from engine.patient.loader import parse_patient
 from tests.packs import rule_doc, write_pack
 
@@ -108,3 +109,15 @@ def test_a_bad_extends_and_a_cycle_are_located_errors(tmp_path: Path) -> None:
     _extending(tmp_path / "two", "../one", {"b": _says("t.b", "b")})
     code, _, err = run("validate", "--pack", str(tmp_path / "one"))
     assert code == 2 and "error[pack.extends-cycle]" in err and "Traceback" not in err
+
+
+def test_diff_of_the_default_pack_and_an_init_pack_shows_the_local_changes(tmp_path: Path) -> None:
+    target = tmp_path / "local"
+    assert run("init", str(target), "--name", "local")[0] == 0
+    code, out, err = run("diff", str(default_pack_root()), str(target), "--cohort", str(target / "examples"))
+    assert (code, err) == (0, "")
+    assert "1 patients compared, 1 plan changes" in out
+    assert "    + local.local.stop-smoking-service: refer, expert-opinion: Refer current smokers to local's" in out
+    changed = out.split("    ~ lifestyle.alcohol-reduction\n", 1)[1].splitlines()[0]
+    assert changed == ("        text: ...olic pressure in hypertension. -> "
+                       "...olic pressure in hypertension. Offer a referral to local's alcohol support service.")

@@ -9,11 +9,37 @@ from engine.authoring.impact_diff import SECTIONS, CohortDiff, Item, PatientDiff
 
 _MARKS = {"added": "+", "removed": "-", "changed": "~"}
 _TEXT_WIDTH = 100  # long texts are cut in the text report (the JSON has them whole)
+_CONTEXT = 30  # characters shown either side of where two long texts differ
 
 
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True) if not isinstance(value, str) else value
     return text if len(text) <= _TEXT_WIDTH else text[: _TEXT_WIDTH - 3] + "..."
+
+
+def _common_length(first: str, second: str) -> int:
+    """How many leading characters two texts share."""
+    shared = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared
+
+
+def _change(before: Any, after: Any) -> str:
+    """``before -> after``; two long texts are cut to where they differ, with a little context."""
+    if not (isinstance(before, str) and isinstance(after, str)) or max(len(before), len(after)) <= _TEXT_WIDTH:
+        return f"{_short(before)} -> {_short(after)}"
+    start = _common_length(before, after)
+    end = _common_length(before[start:][::-1], after[start:][::-1])
+    begin = max(0, start - _CONTEXT)
+
+    def cut(text: str) -> str:
+        middle = text[begin:len(text) - end + min(end, _CONTEXT)]
+        return ("..." if begin else "") + _short(middle) + ("..." if end > _CONTEXT else "")
+
+    return f"{cut(before)} -> {cut(after)}"
 
 
 def _summary(section: str, item: Item) -> str:
@@ -42,7 +68,7 @@ def _patient_lines(patient: PatientDiff) -> list[str]:
         lines += [f"    - {_summary(name, item)}" for item in section.removed]
         for key, changes in section.changed:
             lines.append(f"    ~ {key}")
-            lines += [f"        {c.field}: {_short(c.before)} -> {_short(c.after)}" for c in changes]
+            lines += [f"        {c.field}: {_change(c.before, c.after)}" for c in changes]
     return lines
 
 
