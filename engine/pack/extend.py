@@ -25,13 +25,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from engine.pack.locate import default_pack_root
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 from engine.source.document import SourceDoc, load_file
+
+if TYPE_CHECKING:  # the loader imports this module: the type only, no cycle at run time
+    from engine.pack.load import Pack
 
 DEFAULT_BASE = "default"
 _MERGED_FOLDERS = ("knowledge", "templates")
@@ -227,13 +230,10 @@ def _yaml_mapping(text: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def overrides(pack: Any) -> list[tuple[str, Location]]:
-    """Every base rule the pack replaces by id, with where its replacement's ``id`` is written.
-
-    ``pack`` is a loaded Pack (typed loosely: this module sits below the loader). Empty for a pack
-    that extends nothing.
-    """
-    extension = extension_of(Path(pack.root))
+def overrides(pack: Pack) -> list[tuple[str, Location]]:
+    """Every base rule the pack replaces by id, with where its replacement's ``id`` is written
+    (``rules/overrides/x.yaml:2:5``, relative to the extending pack). Empty for a pack that extends nothing."""
+    extension = extension_of(pack.root)
     return list(extension.overrides) if extension is not None else []
 
 
