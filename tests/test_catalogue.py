@@ -8,9 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import cli
+from features.steps import patient_steps, plan_steps
 from features.steps.common import STEPS
-from features.steps.patient_steps import *  # noqa: F403  (declares the Given steps into STEPS)
-from features.steps.plan_steps import *  # noqa: F403
 from tests.packs import rule_doc, write_pack
 
 runner = CliRunner()
@@ -79,6 +78,8 @@ def test_steps_are_the_declared_steps_with_their_examples() -> None:
     code, out, err = run("steps", "--format", "json")
     assert (code, err) == (0, "")
     listed = [(s["kind"], s["pattern"], s["example"]) for s in json.loads(out)]
+    modules = {s.function.rsplit(".", 2)[-2] for s in STEPS}  # importing the step modules declared them
+    assert modules == {patient_steps.__name__.rsplit(".", 1)[-1], plan_steps.__name__.rsplit(".", 1)[-1]}
     declared = [(s.kind, s.pattern, s.example) for s in STEPS]
     assert len(declared) >= 80
     assert sorted(listed) == sorted(declared)  # read from the code (ast) == registered at import
