@@ -19,6 +19,9 @@ from engine.pack.locate import default_pack_root
 from engine.run.runtime import EngineError
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 
+# --exit-code: a plan changed, as git diff --exit-code says 1 (opt-in; without the option a diff exits 0)
+PLANS_CHANGED_EXIT = 1
+
 
 class DiffFormat(str, Enum):
     text = "text"
@@ -82,4 +85,4 @@ def register_diff(app: typer.Typer) -> None:
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         sys.stdout.write(diff_json(result) if format is DiffFormat.json else diff_text(result))
-        raise typer.Exit(1 if exit_code and not result.empty else 0)
+        raise typer.Exit(PLANS_CHANGED_EXIT if exit_code and not result.empty else 0)
