@@ -32,7 +32,7 @@ import yaml
 
 from engine.pack.locate import default_pack_root
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
-from engine.source.document import SourceDoc, load_file
+from engine.source.document import SourceDoc, load_file, parse_text
 
 if TYPE_CHECKING:  # the loader imports this module: the type only, no cycle at run time
     from engine.pack.load import Pack
@@ -61,9 +61,11 @@ _SCRATCH: list[Path] = []
 def extends_of(root: Path) -> str | None:
     """The ``extends:`` of the pack at ``root`` (None when it extends nothing or its pack.yaml is unreadable:
     the loader reports that)."""
-    try:
-        data = yaml.safe_load((root / "pack.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+    if not (root / "pack.yaml").is_file():
+        return None
+    try:  # the loader's own reading: size limits, no aliases or tags, as for every pack file
+        data = load_file(root / "pack.yaml", "pack.yaml").data
+    except (DiagnosticError, OSError):
         return None
     value = data.get("extends") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
@@ -184,9 +186,9 @@ def rule_id_of(path: Path) -> str | None:
     if line is not None:
         return line.group(1)
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return None
+        data = parse_text(text, path.name).data
+    except DiagnosticError:
+        return None  # the loader reports it
     value = data.get("id") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
 
@@ -242,8 +244,8 @@ def _merged_meta(root: Path, base: Path) -> str:
 
 def _yaml_mapping(text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        data = parse_text(text, "pack.yaml").data
+    except DiagnosticError:
         return {}
     return data if isinstance(data, dict) else {}
 
