@@ -24,11 +24,13 @@ from typer.core import TyperGroup
 from engine.authoring.conformance import run_diplotypes
 from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
+from engine.authoring.lint import lint_loaded
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.cli.catalogue import register_catalogues
 from engine.cli.diff import register_diff
 from engine.cli.init import register_init
+from engine.cli.lint import register as register_lint
 from engine.generator import Generator, Result
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack
 from engine.pack.locate import default_pack_root
@@ -37,7 +39,7 @@ from engine.plan.model import Plan
 from engine.render.documents import RenderError, check_templates
 from engine.render.explain import explain_text
 from engine.run.runtime import EngineError
-from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
+from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, Severity, format_report
 
 DEBUG_FLAG = "--debug"
 _DEBUG_KEY = "careplan.debug"
@@ -264,8 +266,11 @@ def _validate_pack(root: Path, include_drafts: bool, diagnostics: list[Diagnosti
         return None
     for note in _inactive_notes(loaded):
         typer.echo(note, err=True)
-    if loaded.warnings:
-        typer.echo(format_report(loaded.warnings), err=True)
+    findings = lint_loaded(loaded)  # careplan lint: its errors fail validate, its warnings are shown
+    diagnostics.extend(f for f in findings if f.severity is Severity.ERROR)
+    shown = loaded.warnings + [f for f in findings if f.severity is not Severity.ERROR]
+    if shown:
+        typer.echo(format_report(shown), err=True)
     try:
         generator = Generator.from_pack(loaded)
     except DiagnosticError as exc:  # e.g. a negation cycle: no evaluation order exists
@@ -365,6 +370,7 @@ def import_cpic_command(
 register_init(app)
 register_diff(app)
 register_catalogues(app)
+register_lint(app)
 
 
 def main() -> None:
