@@ -62,10 +62,10 @@ def test_rules_of_an_init_pack_show_the_override_and_the_new_rule(tmp_path: Path
     assert run("init", str(tmp_path / "local"), "--name", "local")[0] == 0
     code, out, _ = run("rules", "--pack", str(tmp_path / "local"), "lifestyle.alcohol-men")
     assert code == 0
-    assert out.startswith("lifestyle.alcohol-men  1.2.0  active  rules/overrides/alcohol-men.yaml\n")
+    assert out.startswith("lifestyle.alcohol-men  1.2.0  active  rules/lifestyle/alcohol-men.yaml\n")
     code, out, _ = run("rules", "--pack", str(tmp_path / "local"), "local.")
     assert out.startswith("local.local.stop-smoking-service  0.1.0  active  "
-                          "rules/local/local-stop-smoking-service.yaml")
+                          "rules/local/local/stop-smoking-service.yaml")
     assert "  conditions: lifestyle smoking is current\n" in out
 
 

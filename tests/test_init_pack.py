@@ -62,13 +62,13 @@ def test_init_scaffolds_a_pack_that_validates_and_overrides_a_default_rule(tmp_p
     alcohol = next(r for r in plan["recommendations"] if r["id"] == "lifestyle.alcohol-reduction")
     assert alcohol["text"].endswith("Offer a referral to st-elsewhere's alcohol support service.")
     assert [(b["rule"], b["source"].split(":")[0]) for b in alcohol["because"]] == [
-        ("lifestyle.alcohol-men", "rules/overrides/alcohol-men.yaml")]
+        ("lifestyle.alcohol-men", "rules/lifestyle/alcohol-men.yaml")]
     ids = [r["id"] for r in plan["recommendations"]]
     assert "lifestyle.smoking-cessation" in ids  # the default's rules are inherited ...
     assert "local.st-elsewhere.stop-smoking-service" in ids  # ... and the new rule adds
     loaded = load_pack(target)
     assert [(rule_id, str(at)) for rule_id, at in overrides(loaded)] == [
-        ("lifestyle.alcohol-men", "rules/overrides/alcohol-men.yaml:2:5")]
+        ("lifestyle.alcohol-men", "rules/lifestyle/alcohol-men.yaml:2:5")]
 
 
 def test_the_default_rule_is_not_loaded_beside_its_override(tmp_path: Path) -> None:
@@ -76,7 +76,7 @@ def test_the_default_rule_is_not_loaded_beside_its_override(tmp_path: Path) -> N
     assert run("init", str(target), "--name", "local")[0] == 0
     rules = load_pack(target).rules
     men = [r for r in rules if r.id == "lifestyle.alcohol-men"]
-    assert len(men) == 1 and men[0].source.path == "rules/overrides/alcohol-men.yaml"
+    assert len(men) == 1 and men[0].source.path == "rules/lifestyle/alcohol-men.yaml"
 
 
 def test_init_refuses_a_directory_with_files_and_a_bad_name(tmp_path: Path) -> None:

@@ -3,10 +3,10 @@
 The scaffold holds only what the institution changes, and each file shows one way to change it:
 
 * ``pack.yaml`` with ``extends: default`` (engine.pack.extend merges the two packs);
-* ``rules/overrides/<rule>.yaml``: a default rule overridden by id (same id, a local change to its
-  wording), made from the default rule's own file so its conditions, evidence and tests stay the
-  guideline's;
-* ``rules/local/<name>-stop-smoking-service.yaml``: a new rule of the institution's with inline tests;
+* ``rules/lifestyle/alcohol-men.yaml``: a default rule overridden by id (same id, a local change to
+  its wording), made from the default rule's own file so its conditions, evidence and tests stay the
+  guideline's; at the default's path, as the id-path convention (``careplan lint``) wants;
+* ``rules/local/<name>/stop-smoking-service.yaml``: a new rule of the institution's with inline tests;
 * ``examples/`` a patient the override applies to, and a README on extending and overriding.
 
 Templates and knowledge tables are inherited; a file of the same path would replace the default's.
@@ -27,7 +27,6 @@ from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 
 OVERRIDDEN_RULE = "lifestyle.alcohol-men"  # a plain rule (no table) whose wording an institution may localise
 LOCAL_SENTENCE = "Offer a referral to {name}'s alcohol support service."
-OVERRIDE_FILE = "rules/overrides/alcohol-men.yaml"
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -52,12 +51,15 @@ def scaffold_pack(target: Path, name: str | None = None, base: Path | None = Non
                                           hint="give a new directory; init never overwrites files")])
     if not target.parent.is_dir():
         raise DiagnosticError([Diagnostic(where, "usage.bad-output", "the directory to create it in does not exist")])
+    base_root = base or default_pack_root()
+    overridden = _base_rule_file(base_root, OVERRIDDEN_RULE)
+    override_file = overridden.relative_to(base_root).as_posix()  # the default's own path: ids follow paths
     files = {
         "pack.yaml": _pack_yaml(pack_name),
-        OVERRIDE_FILE: _override(base or default_pack_root(), pack_name),
-        f"rules/local/{pack_name}-stop-smoking-service.yaml": _new_rule(pack_name),
+        override_file: _override(overridden, pack_name),
+        f"rules/local/{pack_name}/stop-smoking-service.yaml": _new_rule(pack_name),
         "examples/man-drinking-above-limit.yaml": _EXAMPLE_PATIENT,
-        "README.md": _readme(pack_name),
+        "README.md": _readme(pack_name, override_file),
     }
     for relative, text in files.items():
         path = target / relative
@@ -80,9 +82,9 @@ def _base_rule_file(base: Path, rule_id: str) -> Path:
                                       f"the base pack has no rule '{rule_id}' to show an override of")])
 
 
-def _override(base: Path, name: str) -> str:
+def _override(rule_file: Path, name: str) -> str:
     """The default rule, same id and conditions, with a local sentence added to its recommendation."""
-    data: dict[str, Any] = yaml.safe_load(_base_rule_file(base, OVERRIDDEN_RULE).read_text(encoding="utf-8"))
+    data: dict[str, Any] = yaml.safe_load(rule_file.read_text(encoding="utf-8"))
     major, minor, _ = (int(part) for part in str(data["version"]).split("."))
     data["version"] = f"{major}.{minor + 1}.0"
     data["description"] = (f"{name}'s override of the default rule {OVERRIDDEN_RULE} (same id, so it replaces "
@@ -139,7 +141,7 @@ lifestyle: {alcohol_drinks_per_week: 20, smoking: current}
 """
 
 
-def _readme(name: str) -> str:
+def _readme(name: str, override_file: str) -> str:
     return f"""\
 # {name}: a careplan pack that extends the default pack
 
@@ -147,10 +149,12 @@ def _readme(name: str) -> str:
 templates, with the files here laid over them.
 
 - **Override a rule**: write a rule file with the default rule's `id`. It replaces that rule
-  whole (conditions, actions, evidence, tests). `{OVERRIDE_FILE}` overrides
+  whole (conditions, actions, evidence, tests). `{override_file}` overrides
   `{OVERRIDDEN_RULE}` and adds a referral to the local alcohol service. `careplan lint --pack .`
   lists every rule this pack overrides.
-- **Add a rule**: write a rule file with a new id. `rules/local/` holds one, with inline tests.
+- **Add a rule**: write a rule file with a new id. `rules/local/{name}/` holds one, with inline tests.
+  A rule's id follows its file's path (`careplan lint` warns otherwise), so an override sits at the
+  default rule's own path.
 - **Replace a table or a template**: put a file at the same path as the default's
   (`knowledge/...`, `templates/plan.md.j2`); every other file is inherited.
 - `extends:` may also name another pack's directory, relative to this one.
