@@ -28,6 +28,9 @@ from engine.authoring.lint import lint_loaded
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.cli.batch import register as register_batch
+from engine.cli.catalogue import register_catalogues
+from engine.cli.diff import register_diff
+from engine.cli.init import register_init
 from engine.cli.lint import register as register_lint
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
@@ -373,6 +376,9 @@ def import_cpic_command(
     typer.echo(f"pack written to {out}; use it with: careplan generate PATIENT --pack {out}")
 
 
+register_init(app)
+register_diff(app)
+register_catalogues(app)
 register_lint(app)
 register_testing(app)
 register_batch(app)

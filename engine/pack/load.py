@@ -19,6 +19,7 @@ from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.rule_file import load_rule_file
+from engine.pack.extend import resolve_pack_root
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
 from engine.source.document import SourceDoc, load_file
 from engine.source.pydantic_errors import diagnostics_from
@@ -36,6 +37,8 @@ class PackMeta(BaseModel):
     version: str = Field(pattern=r"^\d+\.\d+\.\d+(\+[0-9A-Za-z.-]+)?$")  # +drafts when drafts are compiled
     description: str | None = None
     data_versions: dict[str, str] = Field(default_factory=dict, description="source -> version of its data")
+    extends: str | None = Field(default=None, description="'default' or the path of the pack this one extends "
+                                                          "(engine.pack.extend)")
 
 
 class DerivedTypeSpec(BaseModel):
@@ -244,6 +247,7 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
                                           "not a rule pack: it has no rules/ directory")])
     if not _check_links(root, diagnostics):
         raise DiagnosticError(diagnostics)  # nothing is read through a link that leads out of the pack
+    root = resolve_pack_root(root)  # a pack that extends another is read from the two merged
     meta = _load_meta(root, diagnostics)
     schema = _load_schema(root, diagnostics)
     sources = _load_sources(root, schema, diagnostics)
