@@ -22,7 +22,9 @@ from engine.authoring.lint.fact_flow import never_produced, unused_fact_types, u
 from engine.authoring.lint.finding import Finding
 from engine.authoring.lint.ids import duplicate_ids, id_matches_path
 from engine.authoring.lint.one_fact import same_fact_twice
+from engine.authoring.lint.overridden import overridden
 from engine.authoring.lint.version_bump import version_not_bumped
+from engine.pack.extend import overrides
 from engine.pack.load import Pack, load_pack
 from engine.source.diagnostics import DiagnosticError
 
@@ -38,6 +40,7 @@ PACK_CHECKS: tuple[PackCheck, ...] = (
     same_fact_twice,
     missing_strength,
     version_not_bumped,
+    overridden(overrides),
 )
 
 FILE_CHECKS: tuple[FileCheck, ...] = (
