@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.clinical.cpic import Classified, CpicRow, classify, read_recommendations  # noqa: E402
+from engine.clinical.cpic import Classified, CpicRow, classify, dose_range_cells, read_recommendations  # noqa: E402
 
 PGX = ROOT / "knowledge" / "pgx"
 ONE = PGX / "recommendations-one-gene.csv"
@@ -461,13 +461,12 @@ def build(row: CpicRow, verdict: Classified, existing: dict[Key, dict[str, str]]
             order = model["_order"].split(",")
     if text is None:
         raise KeyError(f"no wording for {row.drug} [{row.population}] {row.lookup} {action}")
-    if row.drug in ("flurbiprofen", "ibuprofen", "lornoxicam") and action == "reduce-dose":
-        dose = ""  # "25-50% of the lowest starting dose" is a range, as in celecoxib's rows
     guideline = row.guideline.removeprefix("Annotation of ") or "CPIC guideline"
     results = dict(row.lookup)
     keys = [part for gene in order for part in (gene, results[gene])]
     table = "one" if len(row.lookup) == 1 else "two"
-    return [row.drug, row.population or "general", *keys, action, strength, dose, alternatives, guideline, text], table
+    return [row.drug, row.population or "general", *keys, action, strength, dose, *dose_range_cells(verdict),
+            alternatives, guideline, text], table
 
 
 def main(argv: list[str] | None = None) -> int:

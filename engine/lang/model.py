@@ -43,12 +43,30 @@ class RecommendSpec(Spec):
         description="what this proposes, in the words a patient's preferences.declines uses (e.g. chemotherapy)")
     if_declined: list[str] = Field(default_factory=list,
                                    description="the options to discuss when the patient declines it")
-    dose_change_percent: Any = None
+    dose_change_percent: Any = Field(default=None,
+                                     description="the change from the usual dose, in percent (-50 = half)")
+    dose_range_percent: list[Any] | None = Field(
+        default=None, min_length=2, max_length=2,
+        description="[low, high]: a change given as a range, in percent of the usual dose ('start at 30-80%' is "
+                    "[-70, -20]); numbers, refs or columns; leave dose_change_percent out when it is given")
     text: str = Field(min_length=1, description="clinician wording; {alias.field} and {row.column} are filled in")
     patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
     strength: Strength | None = Field(default=None, description="overrides evidence.strength")
     citation: str | None = Field(default=None, description="overrides evidence.citation (e.g. per table row)")
     url: str | None = Field(default=None, description="overrides evidence.url, with citation (e.g. per table row)")
+
+    @model_validator(mode="after")
+    def _one_dose_form(self) -> RecommendSpec:
+        """A range and a single number for the same change would say two things (contract section 3)."""
+        edges = self.dose_range_percent
+        if edges is None or all(edge is None for edge in edges):  # empty table cells: no range
+            return self
+        if self.dose_change_percent is not None and not isinstance(self.dose_change_percent, dict):
+            raise ValueError("give dose_change_percent or dose_range_percent, not both")
+        numbers = [edge for edge in edges if isinstance(edge, (int, float)) and not isinstance(edge, bool)]
+        if len(numbers) == 2 and numbers[0] >= numbers[1]:
+            raise ValueError("dose_range_percent is [low, high] with low below high")
+        return self
 
     @field_validator("id", mode="before")
     @classmethod

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.facts.schema import FactSchema, FieldKind
-from engine.lang.model import ActionItem, RuleSpec, TableRef
+from engine.lang.model import ActionItem, RecommendSpec, RuleSpec, TableRef
 from engine.lang.patterns import Pattern, PatternContext, check_ref, parse_pattern, parse_ref
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.tables import TableRow, column_references, fill_row, load_table
@@ -358,6 +358,13 @@ _VALUE_FIELDS: dict[str, tuple[tuple[str, FieldKind | None], ...]] = {
 }
 
 
+def _check_dose_range(spec: RecommendSpec, at: PathKey, ctx: PatternContext, aliases: dict[str, str]) -> None:
+    """Each edge of a dose range is a number (a value, ref or column); an empty table cell leaves it out."""
+    for index, edge in enumerate(spec.dose_range_percent or ()):
+        if edge is not None:
+            _check_value(edge, FieldKind.NUMBER, at + (index,), ctx, aliases)
+
+
 def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases: dict[str, str]) -> None:
     if action.assert_ is not None:
         _check_assert(action.assert_, at, ctx, aliases)
@@ -371,6 +378,8 @@ def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases:
             value = getattr(spec, field)
             if value is not None or field == "value":  # an assessment's value is required
                 _check_value(value, kind, at + (name, field), ctx, aliases)
+        if name == "recommend":
+            _check_dose_range(spec, at + (name, "dose_range_percent"), ctx, aliases)
         if name == "assess":
             for label, detail in spec.details.items():
                 _check_value(detail, None, (*at, name, "details", label), ctx, aliases)

@@ -32,6 +32,7 @@ class RecommendOutput:
     treatments: tuple[str, ...]
     if_declined: tuple[str, ...]
     dose_change_percent: float | None
+    dose_range_percent: tuple[float, float] | None
     text: str
     patient_text: str | None
     strength: Strength | None
