@@ -120,6 +120,12 @@ class SuppressSpec(Spec):
     category: Category | None = None
     reason: str = Field(min_length=1)
 
+    @field_validator("recommendation", mode="before")
+    @classmethod
+    def _slug(cls, value: Any) -> Any:
+        """An id filled from a table cell names the recommendation as RecommendSpec.id slugs it."""
+        return RecommendSpec._slug(value)
+
     @model_validator(mode="after")
     def _target(self) -> SuppressSpec:
         if (self.recommendation is None and self.drug is None and self.category is None
