@@ -33,7 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.clinical.cpic import Classified, CpicRow, classify, dose_range_cells, read_recommendations  # noqa: E402
+from engine.clinical.cpic import (  # noqa: E402
+    Classified,
+    CpicRow,
+    alternative_statement,
+    classify,
+    dose_range_cells,
+    read_recommendations,
+)
 
 PGX = ROOT / "knowledge" / "pgx"
 ONE = PGX / "recommendations-one-gene.csv"
@@ -399,6 +406,8 @@ CLONES = {"clomipramine": "amitriptyline", "doxepin": "amitriptyline", "imiprami
           "ibuprofen": "celecoxib", "lornoxicam": "celecoxib", "lansoprazole": "omeprazole",
           "dexlansoprazole": "omeprazole", "paromomycin": "amikacin"}
 ALTERNATIVES = {"tropisetron": "granisetron", "tamoxifen": "anastrozole;letrozole;exemestane"}
+# actions whose row may say what to use instead (a standard dose or "no recommendation" does not)
+SWITCH_ACTIONS = ("avoid", "use-alternative", "reduce-dose", "increase-dose")
 GENE_ORDER = {"fluvastatin": ["CYP2C9", "SLCO1B1"]}
 
 
@@ -465,8 +474,9 @@ def build(row: CpicRow, verdict: Classified, existing: dict[Key, dict[str, str]]
     results = dict(row.lookup)
     keys = [part for gene in order for part in (gene, results[gene])]
     table = "one" if len(row.lookup) == 1 else "two"
+    switch = alternative_statement(row) if action in SWITCH_ACTIONS else None
     return [row.drug, row.population or "general", *keys, action, strength, dose, *dose_range_cells(verdict),
-            alternatives, guideline, text], table
+            alternatives, switch or "", guideline, text], table
 
 
 def main(argv: list[str] | None = None) -> int:

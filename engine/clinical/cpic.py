@@ -103,6 +103,45 @@ def classify(row: CpicRow) -> Classified:
     return Classified(action, strength, dose, dose_range)
 
 
+# What CPIC says to use instead when it names no specific drug, in the project's own words: the
+# pattern of CPIC's sentence, and the class statement it gives (genes filled in from the match).
+_ALTERNATIVE_CLASSES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:alternative |appropriate )antidepressant not (?:predominantly |primarily )?metabolized by (cyp\w+(?: or cyp\w+)?)"),
+     "an antidepressant not predominantly metabolised by {genes}"),
+    (re.compile(r"alternative drug not (?:predominantly |primarily )?metabolized by (cyp\w+)"),
+     "a drug not predominantly metabolised by {genes}"),
+    (re.compile(r"non-tramadol opioid"), "an opioid other than codeine or tramadol"),
+    (re.compile(r"non-codeine opioid"), "an opioid other than tramadol or codeine"),
+    (re.compile(r"non-thiopurine immunosuppressant"), "a non-thiopurine immunosuppressant (non-malignant conditions)"),
+    (re.compile(r"alternative anesthetics"),
+     "anaesthesia without halogenated volatile anaesthetics or succinylcholine"),
+    (re.compile(r"alternative statin"), "another statin, chosen by the potency needed and the SLCO1B1 result"),
+    (re.compile(r"alternative therapy not metabolized by (cyp2c9)"),
+     "a drug not metabolised by {genes}, or a CYP2C9-metabolised NSAID with a shorter half-life"),
+    (re.compile(r"alternative agent that is not dependent on (cyp2c19)"), "an antifungal not dependent on {genes}"),
+    (re.compile(r"aromatase inhibitor"), "an aromatase inhibitor (with ovarian function suppression before menopause)"),
+    (re.compile(r"alternative p2y12 inhibitor"), "another P2Y12 inhibitor"),
+)
+# Rows whose sentence only forbids the drug although CPIC flags an alternative: the guideline's own
+# text names the kind of medicine (allopurinol: CPIC leaves the choice of agent outside its scope,
+# Hershfield 2013; abacavir: another antiretroviral, Martin 2014).
+_ALTERNATIVE_BY_DRUG = {"allopurinol": "a urate-lowering medicine other than allopurinol",
+                        "abacavir": "an antiretroviral regimen without abacavir",
+                        "atazanavir": "another antiretroviral"}
+
+
+def alternative_statement(row: CpicRow) -> str | None:
+    """The kind of medicine CPIC's row points to instead, when it names no specific drug."""
+    text = main_text(row.recommendation).lower()
+    for pattern, statement in _ALTERNATIVE_CLASSES:
+        if match := pattern.search(text):
+            genes = match.group(1).upper().replace(" OR ", " or ") if match.groups() else ""
+            return statement.format(genes=genes)
+    if row.alternative and row.drug in _ALTERNATIVE_BY_DRUG:
+        return _ALTERNATIVE_BY_DRUG[row.drug]
+    return None
+
+
 def dose_range_cells(verdict: Classified) -> list[str]:
     """The two table cells (low, high) of a classified row's dose range; empty when it has none."""
     if verdict.dose_range_percent is None:

@@ -38,6 +38,10 @@ class RecommendSpec(Spec):
     drug_class: str | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                                    description="medicine class (knowledge/medications/drug-classes.csv)")
     alternatives: list[str] = Field(default_factory=list)
+    alternative_statement: Any = Field(
+        default=None,
+        description="the kind of medicine to use instead when the guideline names no specific drug (text or "
+                    "column), e.g. 'an antidepressant not predominantly metabolised by CYP2C19'")
     treatments: list[str] = Field(
         default_factory=list,
         description="what this proposes, in the words a patient's preferences.declines uses (e.g. chemotherapy)")

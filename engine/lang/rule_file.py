@@ -352,7 +352,8 @@ def _check_assert(assert_: dict[str, dict[str, Any]], at: PathKey, ctx: PatternC
 
 # per action, the fields that hold a value (text, a ref or a column) and the kind each must be
 _VALUE_FIELDS: dict[str, tuple[tuple[str, FieldKind | None], ...]] = {
-    "recommend": (("drug", FieldKind.TEXT), ("dose_change_percent", FieldKind.NUMBER)),
+    "recommend": (("drug", FieldKind.TEXT), ("dose_change_percent", FieldKind.NUMBER),
+                  ("alternative_statement", FieldKind.TEXT)),
     "suppress": (("drug", FieldKind.TEXT), ("drug_class", FieldKind.TEXT)),
     "assess": (("value", None), ("gene", FieldKind.TEXT)),
 }

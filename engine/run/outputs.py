@@ -29,6 +29,7 @@ class RecommendOutput:
     drug: str | None
     drug_class: str | None
     alternatives: tuple[str, ...]
+    alternative_statement: str | None
     treatments: tuple[str, ...]
     if_declined: tuple[str, ...]
     dose_change_percent: float | None

@@ -114,7 +114,11 @@ def _recommend(spec: RecommendSpec, rule: Rule, bound: Bound) -> RecommendOutput
     return RecommendOutput(
         id=rec_id, title=rule.title, category=spec.category, action=spec.action, drug=drug,
         drug_class=_text(spec.drug_class, bound, rule, "drug_class"),
-        alternatives=tuple(spec.alternatives), treatments=tuple(spec.treatments),
+        alternatives=tuple(spec.alternatives),
+        # an empty table cell is no statement
+        alternative_statement=_fill(_text(spec.alternative_statement, bound, rule, "alternative_statement") or None,
+                                    bound),
+        treatments=tuple(spec.treatments),
         if_declined=tuple(spec.if_declined),
         dose_change_percent=_number(spec.dose_change_percent, bound, rule, "dose_change_percent"),
         dose_range_percent=_dose_range(spec, bound, rule),
