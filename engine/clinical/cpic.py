@@ -106,7 +106,8 @@ def classify(row: CpicRow) -> Classified:
 # What CPIC says to use instead when it names no specific drug, in the project's own words: the
 # pattern of CPIC's sentence, and the class statement it gives (genes filled in from the match).
 _ALTERNATIVE_CLASSES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:alternative |appropriate )antidepressant not (?:predominantly |primarily )?metabolized by (cyp\w+(?: or cyp\w+)?)"),
+    (re.compile(r"(?:alternative |appropriate )antidepressant not (?:predominantly |primarily )?"
+                r"metabolized by (cyp\w+(?: or cyp\w+)?)"),
      "an antidepressant not predominantly metabolised by {genes}"),
     (re.compile(r"alternative drug not (?:predominantly |primarily )?metabolized by (cyp\w+)"),
      "a drug not predominantly metabolised by {genes}"),
