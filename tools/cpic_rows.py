@@ -5,7 +5,8 @@
 CPIC's table gives, per (drug, population, lookup key), a strength, three flags and prose. This
 tool takes only the facts from it: the key, the action class, strength and dose change (a single
 number, or both edges of a range) that ``engine.clinical.cpic.classify`` reads from the row, and
-the kind of medicine to use instead that ``engine.clinical.cpic.alternative_statement`` reads. The ``text`` of each row is the
+the kind of medicine to use instead that ``engine.clinical.cpic.alternative_statement`` reads.
+The ``text`` of each row is the
 project's own, written from those facts with the short templates below (one per drug and
 phenotype group and action), never CPIC's recommendation or implications sentences. Where a
 drug shares a guideline and a table with a drug the pack already words (the tertiary-amine
