@@ -1,11 +1,10 @@
 """Turn a validated ``Patient`` into engine facts, computing derived values once.
 
-Derived here, not in rules: the mean of the blood-pressure readings of one setting (ACC/AHA
-2017 bases the category on an average of readings, office and out-of-office each against its own
-thresholds), BMI (kg/m2), the alleles of a diplotype, and per
-side of the family the counts the hereditary criteria compare (rules over a list must not
-join the list with itself: firings would grow with the cube of its entries). One function
-per section of the patient file. Numbers are rounded to plain decimals: durable-rules
+Derived here, not in rules: the mean of one setting's blood-pressure readings (ACC/AHA 2017
+bases the category on an average of readings), BMI (kg/m2), the alleles of a diplotype, and per
+side of the family the counts the hereditary criteria compare (rules over a list must not join
+the list with itself: firings would grow with the cube of its entries). One function per section
+of the patient file. Numbers are rounded to plain decimals: durable-rules
 cannot parse exponent floats.
 """
 
@@ -96,11 +95,9 @@ def _demographics(patient: Patient) -> Fact:
     })
 
 
-# Office and out-of-office values are read against their own thresholds (ACC/AHA 2017 section 4.2
-# and Table 11: home 135/85 corresponds to office 140/90), so readings of different settings are
-# never averaged together. The category comes from the office readings when there are any (the
-# guideline's categories are office values); with none, from ambulatory monitoring, the reference
-# standard out of the office, else from home readings.
+# Office and out-of-office values have their own thresholds (ACC/AHA 2017 section 4.2, Table 11),
+# so settings are never averaged: office readings when any (the categories are office values),
+# else ambulatory (the reference standard out of the office), else home.
 CATEGORY_SETTINGS = ("office", "ambulatory", "home")
 
 
@@ -283,9 +280,7 @@ def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
     """
     classes = drug_classes or DrugClasses()
     readings = patient.vitals.blood_pressure
-    # once, over the readings the category is read from: the risk equations read it unrounded, so
-    # their systolic input is the same pressure the category is
-    chosen = category_readings(readings)
+    chosen = category_readings(readings)  # the risk equations read the category's systolic, unrounded
     mean = _mean_pressure(chosen) if chosen else None
     facts = [
         _demographics(patient),
