@@ -59,7 +59,9 @@ def test_classifier_reads_action_strength_and_dose() -> None:
     assert classify(row("Prescribe <=20 mg as a starting dose; increased risk of myopathy")).action == "reduce-dose"
     doubled = classify(row("Increase starting daily dose by 100%. Monitor for efficacy"))
     assert (doubled.action, doubled.dose_change_percent) == ("increase-dose", 100)
-    assert classify(row("Start with 25-50% of the lowest recommended starting dose")).dose_change_percent == -50
+    # a range is read with both edges, and the single-number field stays empty (contract section 3)
+    share = classify(row("Start with 25-50% of the lowest recommended starting dose"))
+    assert (share.dose_change_percent, share.dose_range_percent) == (None, (-75, -50))
 
 
 def test_import_builds_a_pack_that_generates_and_reports_changes(tmp_path: Path) -> None:

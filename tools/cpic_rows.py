@@ -3,8 +3,10 @@
     python tools/cpic_rows.py PATH/recommendations.csv [--drug D ...] [--write]
 
 CPIC's table gives, per (drug, population, lookup key), a strength, three flags and prose. This
-tool takes only the facts from it: the key, the action class, strength and dose change that
-``engine.clinical.cpic.classify`` reads from the row. The ``text`` of each row is the
+tool takes only the facts from it: the key, the action class, strength and dose change (a single
+number, or both edges of a range) that ``engine.clinical.cpic.classify`` reads from the row, and
+the kind of medicine to use instead that ``engine.clinical.cpic.alternative_statement`` reads.
+The ``text`` of each row is the
 project's own, written from those facts with the short templates below (one per drug and
 phenotype group and action), never CPIC's recommendation or implications sentences. Where a
 drug shares a guideline and a table with a drug the pack already words (the tertiary-amine
@@ -33,7 +35,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from engine.clinical.cpic import Classified, CpicRow, classify, read_recommendations  # noqa: E402
+from engine.clinical.cpic import (  # noqa: E402
+    Classified,
+    CpicRow,
+    alternative_statement,
+    classify,
+    dose_range_cells,
+    read_recommendations,
+)
 
 PGX = ROOT / "knowledge" / "pgx"
 ONE = PGX / "recommendations-one-gene.csv"
@@ -399,6 +408,8 @@ CLONES = {"clomipramine": "amitriptyline", "doxepin": "amitriptyline", "imiprami
           "ibuprofen": "celecoxib", "lornoxicam": "celecoxib", "lansoprazole": "omeprazole",
           "dexlansoprazole": "omeprazole", "paromomycin": "amikacin"}
 ALTERNATIVES = {"tropisetron": "granisetron", "tamoxifen": "anastrozole;letrozole;exemestane"}
+# actions whose row may say what to use instead (a standard dose or "no recommendation" does not)
+SWITCH_ACTIONS = ("avoid", "use-alternative", "reduce-dose", "increase-dose")
 GENE_ORDER = {"fluvastatin": ["CYP2C9", "SLCO1B1"]}
 
 
@@ -461,13 +472,13 @@ def build(row: CpicRow, verdict: Classified, existing: dict[Key, dict[str, str]]
             order = model["_order"].split(",")
     if text is None:
         raise KeyError(f"no wording for {row.drug} [{row.population}] {row.lookup} {action}")
-    if row.drug in ("flurbiprofen", "ibuprofen", "lornoxicam") and action == "reduce-dose":
-        dose = ""  # "25-50% of the lowest starting dose" is a range, as in celecoxib's rows
     guideline = row.guideline.removeprefix("Annotation of ") or "CPIC guideline"
     results = dict(row.lookup)
     keys = [part for gene in order for part in (gene, results[gene])]
     table = "one" if len(row.lookup) == 1 else "two"
-    return [row.drug, row.population or "general", *keys, action, strength, dose, alternatives, guideline, text], table
+    switch = alternative_statement(row) if action in SWITCH_ACTIONS else None
+    return [row.drug, row.population or "general", *keys, action, strength, dose, *dose_range_cells(verdict),
+            alternatives, switch or "", guideline, text], table
 
 
 def main(argv: list[str] | None = None) -> int:

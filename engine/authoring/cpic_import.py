@@ -16,7 +16,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine.clinical.cpic import CpicRow, classify, main_text, read_recommendations
+from engine.clinical.cpic import (
+    CpicRow,
+    alternative_statement,
+    classify,
+    dose_range_cells,
+    main_text,
+    read_recommendations,
+)
 from engine.pack.load import load_pack
 
 ONE_GENE = "knowledge/pgx/recommendations-one-gene.csv"
@@ -24,9 +31,11 @@ TWO_GENES = "knowledge/pgx/recommendations-two-genes.csv"
 DRUG_GENES = "knowledge/pgx/drug-genes.csv"
 DRUG_ALLELES = "knowledge/pgx/drug-alleles.csv"
 ONE_HEADER = ["drug", "population", "gene", "result", "action", "strength", "dose_change_percent",
-              "alternatives", "guideline", "text"]
+              "dose_range_low_percent", "dose_range_high_percent",
+              "alternatives", "alternative_statement", "guideline", "text"]
 TWO_HEADER = ["drug", "population", "gene1", "result1", "gene2", "result2", "action", "strength",
-              "dose_change_percent", "alternatives", "guideline", "text"]
+              "dose_change_percent", "dose_range_low_percent", "dose_range_high_percent",
+              "alternatives", "alternative_statement", "guideline", "text"]
 
 RowKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
@@ -96,7 +105,9 @@ def _tables(rows: list[CpicRow], report: ImportReport) -> dict[str, list[list[st
         verdict = classify(row)
         dose = "" if verdict.dose_change_percent is None else f"{verdict.dose_change_percent:g}"
         guideline = row.guideline.removeprefix("Annotation of ") or "CPIC guideline"
-        tail = [verdict.action, verdict.strength or "", dose, "", guideline, main_text(row.recommendation)]
+        tail = [verdict.action, verdict.strength or "", dose, *dose_range_cells(verdict), "",
+                alternative_statement(row) or "", guideline,
+                main_text(row.recommendation)]
         flat = [part for pair in row.lookup for part in pair]
         (one if len(row.lookup) == 1 else two).append([row.drug, row.population, *flat, *tail])
         report.written += 1

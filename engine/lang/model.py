@@ -38,17 +38,39 @@ class RecommendSpec(Spec):
     drug_class: str | None = Field(default=None, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
                                    description="medicine class (knowledge/medications/drug-classes.csv)")
     alternatives: list[str] = Field(default_factory=list)
+    alternative_statement: Any = Field(
+        default=None,
+        description="the kind of medicine to use instead when the guideline names no specific drug (text or "
+                    "column), e.g. 'an antidepressant not predominantly metabolised by CYP2C19'")
     treatments: list[str] = Field(
         default_factory=list,
         description="what this proposes, in the words a patient's preferences.declines uses (e.g. chemotherapy)")
     if_declined: list[str] = Field(default_factory=list,
                                    description="the options to discuss when the patient declines it")
-    dose_change_percent: Any = None
+    dose_change_percent: Any = Field(default=None,
+                                     description="the change from the usual dose, in percent (-50 = half)")
+    dose_range_percent: list[Any] | None = Field(
+        default=None, min_length=2, max_length=2,
+        description="[low, high]: a change given as a range, in percent of the usual dose ('start at 30-80%' is "
+                    "[-70, -20]); numbers, refs or columns; leave dose_change_percent out when it is given")
     text: str = Field(min_length=1, description="clinician wording; {alias.field} and {row.column} are filled in")
     patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
     strength: Strength | None = Field(default=None, description="overrides evidence.strength")
     citation: str | None = Field(default=None, description="overrides evidence.citation (e.g. per table row)")
     url: str | None = Field(default=None, description="overrides evidence.url, with citation (e.g. per table row)")
+
+    @model_validator(mode="after")
+    def _one_dose_form(self) -> RecommendSpec:
+        """A range and a single number for the same change would say two things (contract section 3)."""
+        edges = self.dose_range_percent
+        if edges is None or all(edge is None for edge in edges):  # empty table cells: no range
+            return self
+        if self.dose_change_percent is not None and not isinstance(self.dose_change_percent, dict):
+            raise ValueError("give dose_change_percent or dose_range_percent, not both")
+        numbers = [edge for edge in edges if isinstance(edge, (int, float)) and not isinstance(edge, bool)]
+        if len(numbers) == 2 and numbers[0] >= numbers[1]:
+            raise ValueError("dose_range_percent is [low, high] with low below high")
+        return self
 
     @field_validator("id", mode="before")
     @classmethod
@@ -101,6 +123,12 @@ class SuppressSpec(Spec):
     actions: list[Action] = Field(default_factory=list, description="which actions on the drug")
     category: Category | None = None
     reason: str = Field(min_length=1)
+
+    @field_validator("recommendation", mode="before")
+    @classmethod
+    def _slug(cls, value: Any) -> Any:
+        """An id filled from a table cell names the recommendation as RecommendSpec.id slugs it."""
+        return RecommendSpec._slug(value)
 
     @model_validator(mode="after")
     def _target(self) -> SuppressSpec:

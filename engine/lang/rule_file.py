@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from engine.facts.schema import FactSchema, FieldKind
-from engine.lang.model import ActionItem, RuleSpec, TableRef
+from engine.lang.model import ActionItem, RecommendSpec, RuleSpec, TableRef
 from engine.lang.patterns import Pattern, PatternContext, check_ref, parse_pattern, parse_ref
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.tables import TableRow, column_references, fill_row, load_table
@@ -352,10 +352,18 @@ def _check_assert(assert_: dict[str, dict[str, Any]], at: PathKey, ctx: PatternC
 
 # per action, the fields that hold a value (text, a ref or a column) and the kind each must be
 _VALUE_FIELDS: dict[str, tuple[tuple[str, FieldKind | None], ...]] = {
-    "recommend": (("drug", FieldKind.TEXT), ("dose_change_percent", FieldKind.NUMBER)),
+    "recommend": (("drug", FieldKind.TEXT), ("dose_change_percent", FieldKind.NUMBER),
+                  ("alternative_statement", FieldKind.TEXT)),
     "suppress": (("drug", FieldKind.TEXT), ("drug_class", FieldKind.TEXT)),
     "assess": (("value", None), ("gene", FieldKind.TEXT)),
 }
+
+
+def _check_dose_range(spec: RecommendSpec, at: PathKey, ctx: PatternContext, aliases: dict[str, str]) -> None:
+    """Each edge of a dose range is a number (a value, ref or column); an empty table cell leaves it out."""
+    for index, edge in enumerate(spec.dose_range_percent or ()):
+        if edge is not None:
+            _check_value(edge, FieldKind.NUMBER, at + (index,), ctx, aliases)
 
 
 def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases: dict[str, str]) -> None:
@@ -371,6 +379,8 @@ def _check_action(action: ActionItem, at: PathKey, ctx: PatternContext, aliases:
             value = getattr(spec, field)
             if value is not None or field == "value":  # an assessment's value is required
                 _check_value(value, kind, at + (name, field), ctx, aliases)
+        if name == "recommend":
+            _check_dose_range(spec, at + (name, "dose_range_percent"), ctx, aliases)
         if name == "assess":
             for label, detail in spec.details.items():
                 _check_value(detail, None, (*at, name, "details", label), ctx, aliases)

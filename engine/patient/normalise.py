@@ -1,10 +1,10 @@
 """Turn a validated ``Patient`` into engine facts, computing derived values once.
 
-Derived here, not in rules: the mean of the blood-pressure readings (ACC/AHA 2017 bases
-the category on an average of readings), BMI (kg/m2), the alleles of a diplotype, and per
-side of the family the counts the hereditary criteria compare (rules over a list must not
-join the list with itself: firings would grow with the cube of its entries). One function
-per section of the patient file. Numbers are rounded to plain decimals: durable-rules
+Derived here, not in rules: the mean of one setting's blood-pressure readings (ACC/AHA 2017
+bases the category on an average of readings), BMI (kg/m2), the alleles of a diplotype, and per
+side of the family the counts the hereditary criteria compare (rules over a list must not join
+the list with itself: firings would grow with the cube of its entries). One function per section
+of the patient file. Numbers are rounded to plain decimals: durable-rules
 cannot parse exponent floats.
 """
 
@@ -69,7 +69,7 @@ def _mean_pressure(readings: list[BloodPressureReading]) -> tuple[float, float]:
 
 
 def risk_inputs(patient: Patient, systolic: float | None, classes: DrugClasses) -> RiskInputs:
-    """What the risk calculators read. ``systolic`` is the unrounded mean of all readings."""
+    """What the risk calculators read. ``systolic`` is the unrounded mean of the category's readings."""
     names = {_lower(c.display if isinstance(c, CodedCondition) else c) for c in patient.conditions}
     hba1c = patient.labs.hba1c_percent
     smoking = patient.lifestyle.smoking
@@ -95,16 +95,32 @@ def _demographics(patient: Patient) -> Fact:
     })
 
 
+# Office and out-of-office values have their own thresholds (ACC/AHA 2017 section 4.2, Table 11),
+# so settings are never averaged: office readings when any (the categories are office values),
+# else ambulatory (the reference standard out of the office), else home.
+CATEGORY_SETTINGS = ("office", "ambulatory", "home")
+
+
+def category_readings(readings: list[BloodPressureReading]) -> list[BloodPressureReading]:
+    """The readings of the one setting the category (and the risk equations' systolic) is read from."""
+    for setting in CATEGORY_SETTINGS:
+        group = [r for r in readings if r.setting == setting]
+        if group:
+            return group
+    return []
+
+
 def _blood_pressure(readings: list[BloodPressureReading], mean: tuple[float, float] | None) -> list[Fact]:
-    """The mean of all readings, and the mean per setting: ACC/AHA 2017 section 4.2 compares office
-    with out-of-office (home, ambulatory) means."""
-    if not readings or mean is None:
+    """The mean of the category's readings (``category_readings``; ``settings`` names their setting),
+    and the mean per setting, which white-coat and masked hypertension compare (section 4.2)."""
+    chosen = category_readings(readings)
+    if not chosen or mean is None:
         return []
     systolic, diastolic = mean
     settings = sorted({r.setting for r in readings})
     facts = [Fact.make("blood_pressure", {
         "systolic": _round(systolic), "diastolic": _round(diastolic),
-        "readings": len(readings), "settings": "+".join(settings),
+        "readings": len(chosen), "settings": chosen[0].setting,
     })]
     for setting in settings:
         group = [r for r in readings if r.setting == setting]
@@ -264,7 +280,8 @@ def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
     """
     classes = drug_classes or DrugClasses()
     readings = patient.vitals.blood_pressure
-    mean = _mean_pressure(readings) if readings else None  # once: the risk equations read it unrounded
+    chosen = category_readings(readings)  # the risk equations read the category's systolic, unrounded
+    mean = _mean_pressure(chosen) if chosen else None
     facts = [
         _demographics(patient),
         *_blood_pressure(readings, mean),

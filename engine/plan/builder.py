@@ -119,7 +119,9 @@ class PlanBuilder:
             found[out.id] = Recommendation(
                 id=out.id, title=out.title, category=out.category, action=out.action,
                 drug=out.drug, drug_class=out.drug_class, alternatives=sorted(set(out.alternatives)),
-                dose_change_percent=out.dose_change_percent, text=out.text,
+                alternative_statement=out.alternative_statement,
+                dose_change_percent=out.dose_change_percent,
+                dose_range_percent=out.dose_range_percent, text=out.text,
                 patient_text=out.patient_text, strength=out.strength,
                 evidence=EvidenceRef(source=out.evidence.source, citation=out.evidence.citation,
                                      url=out.evidence.url),

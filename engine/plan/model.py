@@ -63,8 +63,15 @@ class Recommendation(PlanModel):
     action: Action
     drug: str | None = None
     drug_class: str | None = Field(default=None, description="the medicine class proposed")
-    alternatives: list[str] = Field(default_factory=list)
-    dose_change_percent: float | None = None
+    alternatives: list[str] = Field(default_factory=list, description="lower-case generic names")
+    alternative_statement: str | None = Field(
+        default=None, description="the kind of medicine to use instead where the guideline names no specific drug "
+                                  "(e.g. 'an antidepressant not predominantly metabolised by CYP2C19')")
+    dose_change_percent: float | None = Field(
+        default=None, description="change from the usual dose in percent (-50 = half); null when a range is given")
+    dose_range_percent: tuple[float, float] | None = Field(
+        default=None, description="[low, high] change from the usual dose in percent, where the guidance is a "
+                                  "range ('start at 30-80% of the usual dose' is [-70, -20])")
     text: str
     patient_text: str | None = None
     strength: Strength | None = None

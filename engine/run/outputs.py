@@ -29,9 +29,11 @@ class RecommendOutput:
     drug: str | None
     drug_class: str | None
     alternatives: tuple[str, ...]
+    alternative_statement: str | None
     treatments: tuple[str, ...]
     if_declined: tuple[str, ...]
     dose_change_percent: float | None
+    dose_range_percent: tuple[float, float] | None
     text: str
     patient_text: str | None
     strength: Strength | None

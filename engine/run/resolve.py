@@ -93,6 +93,20 @@ def _number(value: Any, bound: Bound, rule: Rule, what: str) -> float | None:
     raise EngineError(f"rule {rule.id}: {what} resolved to a {type(resolved).__name__}, not a number")
 
 
+def _dose_range(spec: RecommendSpec, bound: Bound, rule: Rule) -> tuple[float, float] | None:
+    """Both edges of a dose range, low first; None when either is absent (an empty table cell)."""
+    if spec.dose_range_percent is None:
+        return None
+    low, high = (_number(edge, bound, rule, "dose_range_percent") for edge in spec.dose_range_percent)
+    if low is None or high is None:
+        return None
+    if low >= high:
+        raise EngineError(f"rule {rule.id}: dose_range_percent resolved to a low edge not below its high edge")
+    if _number(spec.dose_change_percent, bound, rule, "dose_change_percent") is not None:
+        raise EngineError(f"rule {rule.id}: dose_change_percent and dose_range_percent both resolved; give one")
+    return (low, high)
+
+
 def _recommend(spec: RecommendSpec, rule: Rule, bound: Bound) -> RecommendOutput:
     drug = _text(spec.drug, bound, rule, "drug")
     # one rule may recommend for several bound drugs: each is its own recommendation
@@ -100,9 +114,14 @@ def _recommend(spec: RecommendSpec, rule: Rule, bound: Bound) -> RecommendOutput
     return RecommendOutput(
         id=rec_id, title=rule.title, category=spec.category, action=spec.action, drug=drug,
         drug_class=_text(spec.drug_class, bound, rule, "drug_class"),
-        alternatives=tuple(spec.alternatives), treatments=tuple(spec.treatments),
+        alternatives=tuple(spec.alternatives),
+        # an empty table cell is no statement
+        alternative_statement=_fill(_text(spec.alternative_statement, bound, rule, "alternative_statement") or None,
+                                    bound),
+        treatments=tuple(spec.treatments),
         if_declined=tuple(spec.if_declined),
         dose_change_percent=_number(spec.dose_change_percent, bound, rule, "dose_change_percent"),
+        dose_range_percent=_dose_range(spec, bound, rule),
         text=fill_text(spec.text, bound), patient_text=_fill(spec.patient_text, bound),
         strength=spec.strength or rule.evidence.strength,
         evidence=EvidenceOutput(rule.evidence.source, spec.citation or rule.evidence.citation,

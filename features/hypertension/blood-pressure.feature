@@ -206,6 +206,9 @@ Feature: Blood pressure and cardiovascular risk (ACC/AHA 2017, Pooled Cohort Equ
     When the care plan is generated
     Then the plan has a "testing" recommendation "bp.confirm-out-of-office"
     And the recommendation "bp.confirm-out-of-office" mentions "white-coat"
+    And the assessment "bp-category" is "stage 2 hypertension"
+    And the assessment "bp-pattern" is "white-coat hypertension"
+    And the plan has no recommendation "bp.start-first-line-medicine"
 
   Scenario: Home pressure above an elevated office pressure suggests masked hypertension
     Given a patient "masked"
@@ -216,6 +219,32 @@ Feature: Blood pressure and cardiovascular risk (ACC/AHA 2017, Pooled Cohort Equ
       | 138      | 86        | home    |
     When the care plan is generated
     Then the recommendation "bp.confirm-out-of-office" mentions "masked hypertension"
+    And the assessment "bp-category" is "elevated"
+    And the assessment "bp-pattern" is "masked hypertension"
+
+  Scenario: Home readings alone are read against the home thresholds
+    # Table 11: a home mean of 135/85 corresponds to an office 140/90, so home 136/84 is stage 2
+    Given a patient "home-only"
+    And the patient is a 48-year-old male
+    And the patient has these blood pressure readings:
+      | systolic | diastolic | setting |
+      | 138      | 84        | home    |
+      | 134      | 84        | home    |
+    When the care plan is generated
+    Then the assessment "bp-category" is "stage 2 hypertension"
+    And the plan has no assessment "bp-pattern"
+
+  Scenario: Office and home readings in the hypertension range are sustained hypertension
+    Given a patient "sustained"
+    And the patient is a 48-year-old male
+    And the patient has these blood pressure readings:
+      | systolic | diastolic | setting |
+      | 146      | 92        | office  |
+      | 142      | 88        | home    |
+    When the care plan is generated
+    Then the assessment "bp-category" is "stage 2 hypertension"
+    And the plan has no assessment "bp-pattern"
+    And the plan has no recommendation "bp.confirm-out-of-office"
 
   Scenario: In a crisis the patient document says what to do in plain words
     Given a patient "crisis-patient-words"

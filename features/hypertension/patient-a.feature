@@ -47,14 +47,18 @@ Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
       | 134      | 78        | stage 1 hypertension |
       | 152      | 96        | stage 2 hypertension |
 
-  Scenario: The mean of the readings is categorised
+  Scenario: The office readings give the category; home readings are never averaged in
+    # ACC/AHA 2017 section 4.2, Table 11: office and home values have their own thresholds. The
+    # mean of all four readings (142/90) would be stage 2; the office mean (138/88) is stage 1.
     Given a patient "bp-mean"
     And the patient has these blood pressure readings:
       | systolic | diastolic | setting | date       |
-      | 138      | 88        | office  | 2026-10-01 |
+      | 136      | 86        | office  | 2026-10-01 |
+      | 140      | 90        | office  | 2026-10-08 |
       | 146      | 92        | home    | 2026-10-15 |
+      | 146      | 92        | home    | 2026-10-16 |
     When the care plan is generated
-    Then the assessment "bp-category" is "stage 2 hypertension"
+    Then the assessment "bp-category" is "stage 1 hypertension"
 
   Scenario: A hypertensive crisis is an urgent warning
     Given a patient "bp-crisis"

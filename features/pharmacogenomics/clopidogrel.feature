@@ -172,3 +172,27 @@ Feature: Clopidogrel guided by CYP2C19 (CPIC 2022)
     And the plan has no recommendation for "atorvastatin"
     And the plan has a data gap suggesting "SLCO1B1 genotyping"
     And the plan has no warnings
+
+  Scenario: Two CYP2C19 results that disagree give no genotype-guided clopidogrel advice
+    # *1/*1 alone is a standard dose, *2/*2 alone is avoid: with both on file neither applies
+    Given a patient "pgx-conflict"
+    And the patient has these genotypes:
+      | gene    | diplotype |
+      | CYP2C19 | *1/*1     |
+      | CYP2C19 | *2/*2     |
+    And the patient has "clopidogrel" planned for "PCI"
+    When the care plan is generated
+    Then the plan recommends "test" for "clopidogrel"
+    And the recommendation "pgx.clopidogrel.genotype-conflict" mentions "CYP2C19 results conflict: resolve them"
+    And "pgx.clopidogrel" is suppressed by "pgx.genotype-conflict-drug[clopidogrel,CYP2C19]"
+    And the plan has a caution mentioning "The CYP2C19 results on file disagree"
+    And the plan has a data gap suggesting "CYP2C19 genotyping (confirmatory)"
+
+  Scenario: Two CYP2C19 results that agree are used as one
+    Given a patient "pgx-agree"
+    And the patient's CYP2C19 diplotype is "*2/*2"
+    And the patient's CYP2C19 phenotype is "Poor Metabolizer"
+    And the patient has "clopidogrel" planned for "PCI"
+    When the care plan is generated
+    Then the plan recommends "avoid" for "clopidogrel"
+    And the plan has no data gap suggesting "CYP2C19 genotyping (confirmatory)"
