@@ -19,6 +19,8 @@ from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.rule_file import load_rule_file
+from engine.pack.citation_refs import citation_errors
+from engine.pack.citations import Citations, load_citations
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
 from engine.source.document import SourceDoc, load_file
 from engine.source.pydantic_errors import diagnostics_from
@@ -56,6 +58,7 @@ class Pack:
     drug_classes: DrugClasses = field(default_factory=DrugClasses)
     inactive: list[RuleSource] = field(default_factory=list)  # checked, not compiled: retired, drafts
     include_drafts: bool = False
+    citations: Citations = field(default_factory=Citations)  # knowledge/citations.yaml
 
     @property
     def rules(self) -> list[Rule]:
@@ -247,6 +250,8 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
     sources = _load_sources(root, schema, diagnostics)
     drug_classes = load_drug_classes(root, diagnostics)
     _check_drug_classes(sources, drug_classes, diagnostics)
+    citations = load_citations(root, diagnostics)
+    diagnostics.extend(citation_errors(sources, citations))
     _check_required_templates(root, diagnostics)
     if any(d.severity.value == "error" for d in diagnostics):
         raise DiagnosticError(diagnostics)
@@ -255,7 +260,8 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
     if drafts and any(s.spec.status == "draft" for s in active):
         # a plan made with draft rules says so: its pack version carries "+drafts"
         meta = meta.model_copy(update={"version": f"{meta.version}+drafts"})
-    return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts)
+    return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts,
+                citations)
 
 
 def _check_drug_classes(sources: list[RuleSource], known: DrugClasses, diagnostics: list[Diagnostic]) -> None:

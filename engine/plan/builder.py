@@ -15,12 +15,13 @@ from engine.clinical.drug_classes import DrugClasses
 from engine.compile.compiler import CompiledPack
 from engine.facts.schema import FactSchema
 from engine.lang.vocabulary import ACTIONS, CATEGORIES
+from engine.pack.citations import Citations
+from engine.plan.evidence import evidence_ref
 from engine.plan.medication_review import ReviewIndex, review
 from engine.plan.model import (
     Assessment,
     Because,
     DataGap,
-    EvidenceRef,
     FollowUp,
     Goal,
     PackInfo,
@@ -47,8 +48,9 @@ _POSITIVE = {"start", "continue", "standard-dose", "consider", "increase-dose", 
 
 class PlanBuilder:
     def __init__(self, compiled: CompiledPack, schema: FactSchema, data_versions: dict[str, str] | None = None,
-                 drug_classes: DrugClasses | None = None) -> None:
+                 drug_classes: DrugClasses | None = None, citations: Citations | None = None) -> None:
         self.compiled = compiled
+        self.citations = citations or Citations()
         self.schema = schema
         self.data_versions = dict(data_versions or {})
         self.drug_classes = drug_classes or DrugClasses()
@@ -121,8 +123,7 @@ class PlanBuilder:
                 drug=out.drug, drug_class=out.drug_class, alternatives=sorted(set(out.alternatives)),
                 dose_change_percent=out.dose_change_percent, text=out.text,
                 patient_text=out.patient_text, strength=out.strength,
-                evidence=EvidenceRef(source=out.evidence.source, citation=out.evidence.citation,
-                                     url=out.evidence.url),
+                evidence=evidence_ref(out.evidence, self.citations),
                 because=chain)
             offers[out.id] = Offer(out.treatments, out.if_declined)
         return found
