@@ -80,6 +80,7 @@ class RecommendSpec(Spec):
     strength: Strength | None = Field(default=None, description="overrides evidence.strength")
     cite: Any = Field(default=None, description="overrides evidence.cite: a key (or keys separated by ';') "
                                                 "of knowledge/citations.yaml, e.g. a table cell '{row.cite}'")
+    section: str | None = Field(default=None, description="overrides evidence.section (e.g. a table cell)")
     citation: str | None = Field(default=None, description="overrides evidence.citation (e.g. per table row)")
     url: str | None = Field(default=None, description="overrides evidence.url, with citation (e.g. per table row)")
 

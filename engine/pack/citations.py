@@ -21,6 +21,7 @@ from engine.source.pydantic_errors import diagnostics_from
 CITATIONS_FILE = "knowledge/citations.yaml"
 _KEY = re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
+ET_AL = "et al."
 
 
 class CitationRecord(BaseModel):
@@ -69,19 +70,24 @@ class CitationRecord(BaseModel):
             found |= {f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/", f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}"}
         return found
 
+    def named_authors(self) -> list[str]:
+        """The authors without the closing "et al." of a list cut short."""
+        return [a for a in self.authors if a != ET_AL]
+
     def short(self) -> str:
         """'Lee CR et al. Clin Pharmacol Ther 2022; PMID 35034351': how a clinician finds it."""
-        who = self.authors[0] + (" et al." if len(self.authors) > 1 else "") if self.authors else self.source
-        parts = [who, self.journal or "", str(self.year) if self.year else ""]
-        text = " ".join(p for p in parts if p).replace("..", ".")
+        named = self.named_authors()
+        who = (named[0] + (" et al." if len(self.authors) > 1 else "")) if named else self.source
+        text = " ".join(p for p in (who, self.journal or "", str(self.year or "")) if p)
         if self.pmid:
             return f"{text}; PMID {self.pmid}"
         return f"{text}; doi:{self.doi}" if self.doi else text
 
     def full(self) -> str:
         """Authors. Title. Journal. Year: the record as one citation line."""
-        authors = ", ".join(self.authors[:3]) + (", et al" if len(self.authors) > 3 else "")
-        parts = [authors, self.title.rstrip("."), self.journal or "", str(self.year) if self.year else ""]
+        named = self.named_authors()
+        authors = ", ".join(named[:3]) + (", et al" if len(self.authors) > min(len(named), 3) else "")
+        parts = [authors, self.title.rstrip("."), self.journal or "", str(self.year or "")]
         return ". ".join(p for p in parts if p) + "."
 
 

@@ -115,7 +115,8 @@ def _evidence(spec: RecommendSpec, rule: Rule, bound: Bound) -> EvidenceOutput:
     own = bool(cells) or spec.citation is not None
     return EvidenceOutput(rule.evidence.source if not cells else None,
                           spec.citation if own else rule.evidence.citation,
-                          spec.url or (None if own else rule.evidence.url), cite, rule.evidence.section)
+                          spec.url or (None if own else rule.evidence.url), cite,
+                          _text(spec.section, bound, rule, "section") or rule.evidence.section)
 
 
 def _goal(spec: GoalSpec, rule: Rule, bound: Bound) -> GoalOutput:
