@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.lang.vocabulary import Action, Category, Strength
+from engine.pack.source_attributes import SourceAttributes
 
 PLAN_SCHEMA = "careplan/plan@1"
 
@@ -20,6 +21,8 @@ class PackInfo(PlanModel):
     version: str
     digest: str
     data_versions: dict[str, str] = Field(default_factory=dict, description="versions of the sources' data")
+    source_attributes: SourceAttributes | None = Field(
+        default=None, description="the pack's decision-support source attributes (HTI-1), when it states them")
 
 
 class Because(PlanModel):
@@ -96,6 +99,10 @@ class Recommendation(PlanModel):
     patient_text: str | None = None
     strength: Strength | None = None
     evidence: EvidenceRef
+    inputs_used: list[str] = Field(
+        default_factory=list,
+        description="which of the HTI-1 source-attribute categories (race, sex, date of birth, health status "
+                    "assessments, ...) the rules behind it read, derived from their patterns")
     shared_decision: SharedDecision | None = None
     because: list[Because]
 
