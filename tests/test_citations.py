@@ -122,7 +122,8 @@ def test_a_table_row_naming_an_unknown_source_is_refused_at_the_row(tmp_path: Pa
                     then=[{"recommend": {"category": "medication", "action": "avoid", "drug": {"column": "drug"},
                                          "text": "avoid {row.drug}", "cite": "{row.cite}"}}],
                     evidence={"cite": "acc-aha-bp-2017"},
-                    table={"file": "knowledge/limits.csv", "key": ["drug"], "columns": {"drug": "text", "cite": "text"}})
+                    table={"file": "knowledge/limits.csv", "key": ["drug"],
+                           "columns": {"drug": "text", "cite": "text"}})
     rule["tests"] = [{"name": "on metformin", "given": {"medications": [{"name": "metformin", "status": "active"}]},
                       "expect": "fires", "row": "metformin"},
                      {"name": "none", "given": {}, "expect": "does_not_fire", "row": "metformin"}]
