@@ -75,7 +75,11 @@ class CitationRecord(BaseModel):
         return [a for a in self.authors if a != ET_AL]
 
     def short(self) -> str:
-        """'Lee CR et al. Clin Pharmacol Ther 2022; PMID 35034351': how a clinician finds it."""
+        """'Lee CR et al. Clin Pharmacol Ther 2022; PMID 35034351': how a clinician finds it. A web
+        resource (a guideline site, a label, a safety communication) is found by its title instead."""
+        if self.journal is None or "." in self.journal or "@" in self.journal:
+            version = f", version {self.version}" if self.version else ""
+            return f"{self.title}{version}" + (f" ({self.year})" if self.year else "")
         named = self.named_authors()
         who = (named[0] + (" et al." if len(self.authors) > 1 else "")) if named else self.source
         text = " ".join(p for p in (who, self.journal or "", str(self.year or "")) if p)
