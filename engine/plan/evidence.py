@@ -20,8 +20,8 @@ def _cited(key: str, record: CitationRecord) -> CitedSource:
 def evidence_ref(out: EvidenceOutput, citations: Citations) -> EvidenceRef:
     """The plan's evidence for one recommendation (keys the loader checked; an unknown one is skipped)."""
     records = [found for found in (citations.find(name) for name in out.cite) if found is not None]
-    sources = list(dict.fromkeys(record.source for _, record in records))
-    source = out.source or " / ".join(sources) or "unknown"
+    # the publisher of the main record, unless the rule names the source itself
+    source = out.source or (records[0][1].source if records else "unknown")
     citation = out.citation or "; ".join(record.full() for _, record in records) or "not given"
     if not records:
         return EvidenceRef(source=source, citation=citation, url=out.url, section=out.section)
