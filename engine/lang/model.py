@@ -8,9 +8,9 @@ pack's fact schema, since which keys are valid depends on the fact type named.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from engine.lang.vocabulary import ACTION_KINDS, Action, ActionKind, Category, Strength
 
@@ -25,12 +25,18 @@ class Spec(BaseModel):
 CITATION_KEY = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
 
 
+# One key or a list of keys in the file; always a list once read.
+CiteKeys = Annotated[list[str], WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": CITATION_KEY},
+    {"type": "array", "items": {"type": "string", "pattern": CITATION_KEY}}]})]
+
+
 class Evidence(Spec):
     """Where a rule comes from: ``cite`` names records of the pack's ``knowledge/citations.yaml``
     (docs/evidence.md); a small pack without that file may write ``source`` and ``citation`` inline."""
 
-    cite: list[str] = Field(default_factory=list,
-                            description="keys of knowledge/citations.yaml (one key or a list), first the main source")
+    cite: CiteKeys = Field(default_factory=list,
+                           description="keys of knowledge/citations.yaml (one key or a list), first the main source")
     source: str | None = Field(default=None, min_length=1,
                                description="publisher, e.g. CPIC, ACC/AHA (default: the cited records')")
     citation: str | None = Field(default=None, min_length=1,
