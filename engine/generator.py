@@ -46,7 +46,8 @@ class Generator:
         self.evaluator = Evaluator(self.compiled, self.pack.schema)
         self.family = load_family_vocabulary(self.pack.root)  # the normaliser counts relatives per side with it
         self.builder = PlanBuilder(self.compiled, self.pack.schema, self.pack.meta.data_versions,
-                                   self.pack.drug_classes)
+                                   self.pack.drug_classes, self.pack.citations,
+                                   (self.pack.meta.source_attributes, self.pack.attribute_inputs))
 
     @classmethod
     def from_pack(cls, pack: Pack) -> Generator:

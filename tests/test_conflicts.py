@@ -168,7 +168,7 @@ def test_a_first_line_antihypertensive_avoided_for_the_genotype_is_not_offered(t
         ".*", "tests", "features", "examples", "bench", "tools", "docs", "schema", "*.egg-info", "__pycache__"))
     table = root / "knowledge" / "pgx" / "recommendations-one-gene.csv"
     with table.open("a", encoding="utf-8") as out:
-        out.write("amlodipine,general,CYP2C19,Poor Metabolizer,avoid,strong,,,,,,HYPOTHETICAL test row,"
+        out.write("amlodipine,general,CYP2C19,Poor Metabolizer,avoid,strong,,,,,,CPIC guideline,"
                   "hypothetical: avoid amlodipine\n")
     generator = Generator(root)
     patient = Patient.model_validate({

@@ -82,7 +82,9 @@ def test_import_builds_a_pack_that_generates_and_reports_changes(tmp_path: Path)
     rec = next(r for r in plan["recommendations"] if r["drug"] == "azathioprine")
     assert (rec["action"], rec["strength"], rec["dose_change_percent"]) == ("reduce-dose", "strong", -90)
     assert plan["pack"]["name"] == "cpic-import"
-    assert rec["evidence"]["citation"] == "test guideline for azathioprine"  # each row cites its guideline
+    # each row cites its guideline; one the pack has no record for is given a record to complete
+    assert rec["evidence"]["title"] == "test guideline for azathioprine"
+    assert rec["evidence"]["cite"] == "cpic-import-test-guideline-for-azathioprine"
     assert any(r["action"] == "test" for r in plan["recommendations"])  # NUDT15 untested: ask for it
     assert any(g["suggested_test"] == "NUDT15 genotyping" for g in plan["data_gaps"])
 

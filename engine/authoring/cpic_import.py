@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from engine.authoring.citations import add_guideline_records
 from engine.clinical.cpic import (
     CpicRow,
     alternative_statement,
@@ -48,6 +49,7 @@ class ImportReport:
     removed: list[RowKey] = field(default_factory=list)
     changed: list[tuple[RowKey, str]] = field(default_factory=list)
     text_only: int = 0
+    new_guidelines: list[str] = field(default_factory=list)  # given a citation record to complete
 
     def lines(self) -> list[str]:
         out = [f"{self.written} recommendation rows written; {len(self.skipped)} skipped"]
@@ -57,6 +59,8 @@ class ImportReport:
         out.extend(f"  - {_show(k)}" for k in self.removed)
         out.extend(f"  ~ {_show(k)}: {what}" for k, what in self.changed)
         out.extend(f"  skipped: {why}" for why in self.skipped)
+        out.extend(f"  new guideline, cited by a record to complete in knowledge/citations.yaml: {name}"
+                   for name in self.new_guidelines)
         return out
 
 
@@ -145,6 +149,9 @@ def import_cpic(recommendations: Path, out: Path, base: Path) -> ImportReport:
                    DRUG_ALLELES: ["drug", "gene", "allele", "test"]}
         for name, table in tables.items():
             _write(staging / name, headers[name], table)
+        names = [r[ONE_HEADER.index("guideline")] for r in tables[ONE_GENE]]
+        names += [r[TWO_HEADER.index("guideline")] for r in tables[TWO_GENES]]
+        report.new_guidelines = add_guideline_records(staging, names)  # every row must cite a record
         load_pack(staging)  # the imported pack must load and check cleanly before it replaces anything
         current = _read_tables(staging)
         if out.exists():

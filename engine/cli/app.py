@@ -32,6 +32,7 @@ from engine.cli.catalogue import register_catalogues
 from engine.cli.diff import register_diff
 from engine.cli.init import register_init
 from engine.cli.lint import register as register_lint
+from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
@@ -348,6 +349,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient, plan 
 knowledge_app = typer.Typer(help="Refresh knowledge tables from published sources.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(audit_app, name="audit")
+register_sources(app)
 
 
 @knowledge_app.command("import-cpic")

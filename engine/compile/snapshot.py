@@ -38,7 +38,9 @@ from engine.lang.model import ActionItem, Evidence, RuleSpec
 from engine.lang.patterns import Pattern, Ref, Test
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.tables import TableRow
+from engine.pack.citations import Citations
 from engine.pack.load import Pack, PackMeta
+from engine.pack.source_attributes import AttributeInputs
 from engine.source.diagnostics import Diagnostic, Location, Severity
 from engine.source.document import SourceDoc
 
@@ -46,7 +48,8 @@ FORMAT = "careplan-compiled-pack/1"
 _TAG = "!"
 _CLASSES: dict[str, type[Any]] = {cls.__name__: cls for cls in (
     Pack, PackMeta, FactSchema, FactType, FieldKind, RuleSource, RuleSpec, SourceDoc, Rule, Pattern, Test, Ref,
-    TableRow, Location, Diagnostic, Severity, Evidence, ActionItem, DrugClasses,
+    TableRow, Location, Diagnostic, Severity, Evidence, ActionItem, DrugClasses, Citations,
+    AttributeInputs,
     CompiledPack, CompiledRuleset, Handler, Probe, KeyedNegation,
 )}
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls) if f.init)

@@ -8,9 +8,9 @@ pack's fact schema, since which keys are valid depends on the fact type named.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 
 from engine.lang.vocabulary import ACTION_KINDS, Action, ActionKind, Category, Strength
 
@@ -22,12 +22,49 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+CITATION_KEY = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
+
+
+# One key or a list of keys in the file; always a list once read.
+CiteKeys = Annotated[list[str], WithJsonSchema({"anyOf": [
+    {"type": "string", "pattern": CITATION_KEY},
+    {"type": "array", "items": {"type": "string", "pattern": CITATION_KEY}}]})]
+
+
 class Evidence(Spec):
-    source: str = Field(min_length=1, description="publisher, e.g. CPIC, ACC/AHA")
-    citation: str = Field(min_length=1, description="the guideline publication")
-    url: str | None = None
+    """Where a rule comes from: ``cite`` names records of the pack's ``knowledge/citations.yaml``
+    (docs/evidence.md); a small pack without that file may write ``source`` and ``citation`` inline."""
+
+    cite: CiteKeys = Field(default_factory=list,
+                           description="keys of knowledge/citations.yaml (one key or a list), first the main source")
+    source: str | None = Field(default=None, min_length=1,
+                               description="publisher, e.g. CPIC, ACC/AHA (default: the cited records')")
+    citation: str | None = Field(default=None, min_length=1,
+                                 description="the publication as text, for a pack without citation records")
+    url: str | None = Field(default=None, description="a link to the cited source (must be one of its records' links)")
+    section: str | None = Field(default=None, description="where in the source: a section, table or recommendation")
     strength: Strength | None = Field(default=None, description="the guideline's own strength grading")
     note: str | None = Field(default=None, description="what in the guideline this rule encodes")
+
+    @field_validator("cite", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("cite")
+    @classmethod
+    def _keys(cls, value: list[str]) -> list[str]:
+        for key in value:
+            if not re.fullmatch(CITATION_KEY, key):
+                raise ValueError(f"'{key}' is not a citation key (lower-case words joined by '-')")
+        return value
+
+    @model_validator(mode="after")
+    def _cited(self) -> Evidence:
+        if not self.cite and (self.source is None or self.citation is None):
+            raise ValueError("name the source: 'cite: KEY' of knowledge/citations.yaml, "
+                             "or both 'source' and 'citation' written out")
+        return self
 
 
 class RecommendSpec(Spec):
@@ -56,6 +93,9 @@ class RecommendSpec(Spec):
     text: str = Field(min_length=1, description="clinician wording; {alias.field} and {row.column} are filled in")
     patient_text: str | None = Field(default=None, description="plain-language wording for the patient")
     strength: Strength | None = Field(default=None, description="overrides evidence.strength")
+    cite: Any = Field(default=None, description="overrides evidence.cite: a key (or keys separated by ';') "
+                                                "of knowledge/citations.yaml, e.g. a table cell '{row.cite}'")
+    section: str | None = Field(default=None, description="overrides evidence.section (e.g. a table cell)")
     citation: str | None = Field(default=None, description="overrides evidence.citation (e.g. per table row)")
     url: str | None = Field(default=None, description="overrides evidence.url, with citation (e.g. per table row)")
 

@@ -19,7 +19,10 @@ from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.rule_file import load_rule_file
+from engine.pack.citation_refs import citation_errors
+from engine.pack.citations import Citations, load_citations
 from engine.pack.extend import resolve_pack_root
+from engine.pack.source_attributes import AttributeInputs, SourceAttributes, load_attribute_inputs
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
 from engine.source.document import SourceDoc, load_file
 from engine.source.pydantic_errors import diagnostics_from
@@ -39,6 +42,8 @@ class PackMeta(BaseModel):
     data_versions: dict[str, str] = Field(default_factory=dict, description="source -> version of its data")
     extends: str | None = Field(default=None, description="'default' or the path of the pack this one extends "
                                                           "(engine.pack.extend)")
+    source_attributes: SourceAttributes | None = Field(
+        default=None, description="decision-support source attributes (HTI-1, 45 CFR 170.315(b)(11)(iv))")
 
 
 class DerivedTypeSpec(BaseModel):
@@ -59,6 +64,8 @@ class Pack:
     drug_classes: DrugClasses = field(default_factory=DrugClasses)
     inactive: list[RuleSource] = field(default_factory=list)  # checked, not compiled: retired, drafts
     include_drafts: bool = False
+    citations: Citations = field(default_factory=Citations)  # knowledge/citations.yaml
+    attribute_inputs: AttributeInputs = field(default_factory=AttributeInputs)  # source-attribute categories
 
     @property
     def rules(self) -> list[Rule]:
@@ -253,6 +260,9 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
     sources = _load_sources(root, schema, diagnostics)
     drug_classes = load_drug_classes(root, diagnostics)
     _check_drug_classes(sources, drug_classes, diagnostics)
+    citations = load_citations(root, diagnostics)
+    diagnostics.extend(citation_errors(sources, citations))
+    attribute_inputs = load_attribute_inputs(root, schema, diagnostics)
     _check_required_templates(root, diagnostics)
     if any(d.severity.value == "error" for d in diagnostics):
         raise DiagnosticError(diagnostics)
@@ -261,7 +271,8 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
     if drafts and any(s.spec.status == "draft" for s in active):
         # a plan made with draft rules says so: its pack version carries "+drafts"
         meta = meta.model_copy(update={"version": f"{meta.version}+drafts"})
-    return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts)
+    return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts,
+                citations, attribute_inputs)
 
 
 def _check_drug_classes(sources: list[RuleSource], known: DrugClasses, diagnostics: list[Diagnostic]) -> None:

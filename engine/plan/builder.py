@@ -15,12 +15,14 @@ from engine.clinical.drug_classes import DrugClasses
 from engine.compile.compiler import CompiledPack
 from engine.facts.schema import FactSchema
 from engine.lang.vocabulary import ACTIONS, CATEGORIES
+from engine.pack.citations import Citations
+from engine.pack.source_attributes import INPUT_CATEGORIES, AttributeInputs, SourceAttributes
+from engine.plan.evidence import evidence_ref
 from engine.plan.medication_review import ReviewIndex, review
 from engine.plan.model import (
     Assessment,
     Because,
     DataGap,
-    EvidenceRef,
     FollowUp,
     Goal,
     PackInfo,
@@ -47,8 +49,13 @@ _POSITIVE = {"start", "continue", "standard-dose", "consider", "increase-dose", 
 
 class PlanBuilder:
     def __init__(self, compiled: CompiledPack, schema: FactSchema, data_versions: dict[str, str] | None = None,
-                 drug_classes: DrugClasses | None = None) -> None:
+                 drug_classes: DrugClasses | None = None, citations: Citations | None = None,
+                 attributes: tuple[SourceAttributes | None, AttributeInputs] | None = None) -> None:
         self.compiled = compiled
+        self.citations = citations or Citations()
+        self.source_attributes, inputs = attributes or (None, AttributeInputs())
+        # per rule, the source-attribute categories its own patterns read (a chain's union is the item's)
+        self.rule_inputs = {rule_id: inputs.categories_of(rule.reads) for rule_id, rule in compiled.rules.items()}
         self.schema = schema
         self.data_versions = dict(data_versions or {})
         self.drug_classes = drug_classes or DrugClasses()
@@ -72,7 +79,8 @@ class PlanBuilder:
     def build(self, patient_id: str, generated_at: str, evaluation: Evaluation) -> Plan:
         plan = Plan(patient_id=patient_id, generated_at=generated_at,
                     pack=PackInfo(name=self.compiled.name, version=self.compiled.version,
-                                  digest=self.compiled.digest, data_versions=self.data_versions))
+                                  digest=self.compiled.digest, data_versions=self.data_versions,
+                                  source_attributes=self.source_attributes))
         outputs = _Outputs.of(evaluation)
         offers: dict[str, Offer] = {}
         recommendations = self._recommendations(outputs.recommend, evaluation, offers)
@@ -123,10 +131,12 @@ class PlanBuilder:
                 dose_change_percent=out.dose_change_percent,
                 dose_range_percent=out.dose_range_percent, text=out.text,
                 patient_text=out.patient_text, strength=out.strength,
-                evidence=EvidenceRef(source=out.evidence.source, citation=out.evidence.citation,
-                                     url=out.evidence.url),
+                evidence=evidence_ref(out.evidence, self.citations),
                 because=chain)
             offers[out.id] = Offer(out.treatments, out.if_declined)
+        for rec in found.values():
+            used = {c for step in rec.because for c in self.rule_inputs.get(step.rule, ())}
+            rec.inputs_used = [c for c in INPUT_CATEGORIES if c in used]
         return found
 
     def _suppress(self, recs: dict[str, Recommendation],

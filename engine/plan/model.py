@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.lang.vocabulary import Action, Category, Strength
+from engine.pack.source_attributes import SourceAttributes
 
 PLAN_SCHEMA = "careplan/plan@1"
 
@@ -20,6 +21,8 @@ class PackInfo(PlanModel):
     version: str
     digest: str
     data_versions: dict[str, str] = Field(default_factory=dict, description="versions of the sources' data")
+    source_attributes: SourceAttributes | None = Field(
+        default=None, description="the pack's decision-support source attributes (HTI-1), when it states them")
 
 
 class Because(PlanModel):
@@ -41,10 +44,37 @@ class Assessment(PlanModel):
     because: list[str]
 
 
+class CitedSource(PlanModel):
+    """A further source the recommendation cites (the first is flattened into its evidence)."""
+
+    cite: str = Field(description="key of the pack's knowledge/citations.yaml")
+    authors: list[str] = Field(default_factory=list)
+    title: str
+    journal: str | None = None
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    short: str = Field(description="first author, journal, year and PMID, as a clinician looks it up")
+
+
 class EvidenceRef(PlanModel):
+    """The source behind a recommendation: ``source``, ``citation`` and ``url`` (contract v2), and, where
+    the rule cites a record of the pack's knowledge/citations.yaml, that record's fields."""
+
     source: str
     citation: str
     url: str | None = None
+    cite: str | None = Field(default=None, description="key of the main cited record")
+    authors: list[str] = Field(default_factory=list)
+    title: str | None = None
+    journal: str | None = None
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    short: str | None = Field(default=None, description="'Lee CR et al. Clin Pharmacol Ther 2022; PMID 35034351'")
+    section: str | None = Field(default=None, description="where in the source the rule's statement is")
+    also: list[CitedSource] = Field(default_factory=list, description="further sources the rule cites")
 
 
 class SharedDecision(PlanModel):
@@ -76,6 +106,10 @@ class Recommendation(PlanModel):
     patient_text: str | None = None
     strength: Strength | None = None
     evidence: EvidenceRef
+    inputs_used: list[str] = Field(
+        default_factory=list,
+        description="which of the HTI-1 source-attribute categories (race, sex, date of birth, health status "
+                    "assessments, ...) the rules behind it read, derived from their patterns")
     shared_decision: SharedDecision | None = None
     because: list[Because]
 

@@ -10,6 +10,7 @@ the plan is in the samples without anyone remembering to add it.
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 from typing import Any, Literal, Union
@@ -45,6 +46,8 @@ def _scalar(annotation: Any, variant: int, name: str) -> Any:
         return (30, 0, 365, 7)[variant % 4]
     if annotation is float:
         return (-50.0, 25.0, 0.0, 5.3)[variant % 4]
+    if annotation is dt.date:  # the pack's source-attribute dates
+        return dt.date(2026, 1, 1)
     texts = _TEXT.get(name, (f"sample {name.replace('_', ' ')}", f"another {name.replace('_', ' ')} {variant}"))
     return texts[variant % len(texts)]
 

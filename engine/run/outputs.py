@@ -15,9 +15,13 @@ from engine.lang.vocabulary import Action, Category, Strength
 
 @dataclass(frozen=True)
 class EvidenceOutput:
-    source: str
-    citation: str
+    """What the rule (or its table row) cites: record keys and/or written-out text, resolved by the planner."""
+
+    source: str | None
+    citation: str | None
     url: str | None
+    cite: tuple[str, ...] = ()
+    section: str | None = None
 
 
 @dataclass(frozen=True)

@@ -124,8 +124,18 @@ def _recommend(spec: RecommendSpec, rule: Rule, bound: Bound) -> RecommendOutput
         dose_range_percent=_dose_range(spec, bound, rule),
         text=fill_text(spec.text, bound), patient_text=_fill(spec.patient_text, bound),
         strength=spec.strength or rule.evidence.strength,
-        evidence=EvidenceOutput(rule.evidence.source, spec.citation or rule.evidence.citation,
-                                spec.url or rule.evidence.url))
+        evidence=_evidence(spec, rule, bound))
+
+
+def _evidence(spec: RecommendSpec, rule: Rule, bound: Bound) -> EvidenceOutput:
+    """The rule's evidence, or what the recommendation (a table row's cells) names instead."""
+    cells = _text(spec.cite, bound, rule, "cite")
+    cite = tuple(p.strip() for p in cells.split(";") if p.strip()) if cells else tuple(rule.evidence.cite)
+    own = bool(cells) or spec.citation is not None
+    return EvidenceOutput(rule.evidence.source if not cells else None,
+                          spec.citation if own else rule.evidence.citation,
+                          spec.url or (None if own else rule.evidence.url), cite,
+                          _text(spec.section, bound, rule, "section") or rule.evidence.section)
 
 
 def _goal(spec: GoalSpec, rule: Rule, bound: Bound) -> GoalOutput:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from engine.authoring.citations import citation_findings
 from engine.authoring.lint.bands import band_findings
 from engine.authoring.lint.bounds import contradictory_bounds
 from engine.authoring.lint.evidence import missing_strength
@@ -41,6 +42,7 @@ PACK_CHECKS: tuple[PackCheck, ...] = (
     missing_strength,
     version_not_bumped,
     overridden(overrides),
+    citation_findings,
 )
 
 FILE_CHECKS: tuple[FileCheck, ...] = (
