@@ -15,12 +15,15 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.clinical.drug_classes import DRUG_CLASSES_FILE, DrugClasses, load_drug_classes
+from engine.facts.field_file import field_files, load_declarations
+from engine.facts.fields import FieldDeclarations
 from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.rule_file import load_rule_file
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
 from engine.source.document import SourceDoc, load_file
+from engine.source.package_files import default_pack_root
 from engine.source.pydantic_errors import diagnostics_from
 
 PACK_FOLDERS = ("rules", "knowledge", "templates")
@@ -56,6 +59,7 @@ class Pack:
     drug_classes: DrugClasses = field(default_factory=DrugClasses)
     inactive: list[RuleSource] = field(default_factory=list)  # checked, not compiled: retired, drafts
     include_drafts: bool = False
+    fields: FieldDeclarations = field(default_factory=FieldDeclarations)  # the patient fields it declares
 
     @property
     def rules(self) -> list[Rule]:
@@ -186,8 +190,9 @@ def _declare(doc: SourceDoc, types: dict[str, FactType], declared: dict[str, Loc
         types[name] = FactType(name, fields, spec.label, True, spec.description)
 
 
-def _load_schema(root: Path, diagnostics: list[Diagnostic]) -> FactSchema:
-    types = dict(INPUT_TYPES)
+def _load_schema(root: Path, fields: FieldDeclarations, diagnostics: list[Diagnostic]) -> FactSchema:
+    """The structural input types, those of the declared sections, then the pack's derived types."""
+    types = fields.fact_types(INPUT_TYPES)
     declared: dict[str, Location] = {}
     for path in _fact_type_files(root):
         try:
@@ -198,6 +203,21 @@ def _load_schema(root: Path, diagnostics: list[Diagnostic]) -> FactSchema:
         if doc.data is not None:  # an empty file declares nothing
             _declare(doc, types, declared, diagnostics)
     return FactSchema(types)
+
+
+def _declarations(root: Path, diagnostics: list[Diagnostic]) -> FieldDeclarations:
+    """A pack that declares no patient fields reads the default pack's patient file (packs written before
+    declarations keep working); one that declares any reads exactly what it declares."""
+    return load_declarations(root if field_files(root) else default_pack_root(), diagnostics)
+
+
+def pack_fields(root: Path) -> FieldDeclarations:
+    """The patient fields of the pack at ``root``; raises DiagnosticError on an error in them."""
+    diagnostics: list[Diagnostic] = []
+    found = _declarations(root, diagnostics)
+    if any(d.severity.value == "error" for d in diagnostics):
+        raise DiagnosticError(diagnostics)
+    return found
 
 
 def include_drafts_from_environment() -> bool:
@@ -243,7 +263,8 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
     if not _check_links(root, diagnostics):
         raise DiagnosticError(diagnostics)  # nothing is read through a link that leads out of the pack
     meta = _load_meta(root, diagnostics)
-    schema = _load_schema(root, diagnostics)
+    fields = _declarations(root, diagnostics)
+    schema = _load_schema(root, fields, diagnostics)
     sources = _load_sources(root, schema, diagnostics)
     drug_classes = load_drug_classes(root, diagnostics)
     _check_drug_classes(sources, drug_classes, diagnostics)
@@ -255,7 +276,7 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
     if drafts and any(s.spec.status == "draft" for s in active):
         # a plan made with draft rules says so: its pack version carries "+drafts"
         meta = meta.model_copy(update={"version": f"{meta.version}+drafts"})
-    return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts)
+    return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts, fields)
 
 
 def _check_drug_classes(sources: list[RuleSource], known: DrugClasses, diagnostics: list[Diagnostic]) -> None:
