@@ -63,9 +63,9 @@ def run_source_tests(generator: Generator, source: RuleSource) -> list[RuleTestR
                                           f"test '{test.name}': row '{test.row}' is not a row of the table"))
             continue
         try:
-            patient = Patient.model_validate({"id": "rule-test", **test.given})
-        except ValidationError as exc:
-            problems = diagnostics_from(exc, _part(source.doc, ("tests", index, "given")), Patient)
+            patient = generator.patient_model.model_validate({"id": "rule-test", **test.given})
+        except ValidationError as exc:  # the pack's own patient model: its declared fields
+            problems = diagnostics_from(exc, _part(source.doc, ("tests", index, "given")), generator.patient_model)
             results.append(RuleTestResult(source.spec.id, test.name, where, False, f"test '{test.name}': "
                                           + "; ".join(f"{d.field_path}: {d.message}" for d in problems)))
             continue
