@@ -48,7 +48,9 @@ title: Annual low-dose CT lung cancer screening
 version: 1.0.0
 evidence:
   source: USPSTF
-  citation: "US Preventive Services Task Force. Screening for Lung Cancer: US Preventive Services Task Force Recommendation Statement. JAMA. 2021;325(10):962-970"
+  citation: >-
+    US Preventive Services Task Force. Screening for Lung Cancer: US Preventive Services Task Force
+    Recommendation Statement. JAMA. 2021;325(10):962-970
   url: https://www.uspreventiveservicestaskforce.org/uspstf/recommendation/lung-cancer-screening
   strength: moderate
   note: "Grade B. Stop once the person has not smoked for 15 years, hence fewer than 15 completed years since quitting"
