@@ -21,6 +21,7 @@ from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.rule_file import load_rule_file
+from engine.pack.field_values import field_value_findings
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
 from engine.source.document import SourceDoc, load_file
 from engine.source.package_files import default_pack_root
@@ -266,6 +267,7 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
     fields = _declarations(root, diagnostics)
     schema = _load_schema(root, fields, diagnostics)
     sources = _load_sources(root, schema, diagnostics)
+    diagnostics.extend(field_value_findings(sources, schema))  # smoking: nevr can never match
     drug_classes = load_drug_classes(root, diagnostics)
     _check_drug_classes(sources, drug_classes, diagnostics)
     _check_required_templates(root, diagnostics)
