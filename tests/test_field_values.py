@@ -39,7 +39,8 @@ def test_a_misspelt_word_under_none_is_exit_2_at_the_value(tmp_path: Path) -> No
     pack = write_pack(tmp_path, {"exclusion": rule})
     code, err = _validate(pack)
     assert code == 2
-    assert (f"{_where(pack / 'rules' / 'exclusion.yaml', 'nevr')}: error[lint.unknown-value] t.exclusion: 'nevr' is not a value of "
+    at = _where(pack / "rules" / "exclusion.yaml", "nevr")
+    assert (f"{at}: error[lint.unknown-value] t.exclusion: 'nevr' is not a value of "
             "lifestyle.smoking (current, former, never)") in err
     assert "hint: did you mean 'never'?" in err
 
@@ -64,9 +65,10 @@ def test_a_lab_name_and_its_range_are_checked_by_the_name(tmp_path: Path) -> Non
     pack = write_pack(tmp_path, rules)
     code, err = _validate(pack)
     assert code == 2
-    assert f"{_where(pack / 'rules' / 'typo.yaml', 'egrf')}: error[lint.unknown-value] t.typo: 'egrf' is not a value of lab.name" in err
+    typo, bound = _where(pack / "rules" / "typo.yaml", "egrf"), _where(pack / "rules" / "range.yaml", "0.5")
+    assert f"{typo}: error[lint.unknown-value] t.typo: 'egrf' is not a value of lab.name" in err
     assert "did you mean 'egfr'?" in err
-    assert (f"{_where(pack / 'rules' / 'range.yaml', '0.5')}: warning[lint.out-of-range] t.range: 0.5 is outside the declared range of "
+    assert (f"{bound}: warning[lint.out-of-range] t.range: 0.5 is outside the declared range of "
             "lab.value (1..200 mL/min/1.73m2)") in err
 
 
