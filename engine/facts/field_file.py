@@ -12,7 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -58,7 +58,7 @@ class SectionDecl(BaseModel):
     per_field: bool = False
     label: str | None = None
     description: str | None = None
-    fields: dict[str, FieldDecl] = Field(default_factory=dict)
+    fields: dict[str, Any] = Field(default_factory=dict)  # each checked as a FieldDecl, located at its key
 
 
 @dataclass
@@ -126,8 +126,14 @@ def _read_sections(doc: SourceDoc, sections: dict[str, _Section], declared: dict
             gathered = sections[name] = _Section(name, decl, doc.locate([name], key=True))
         else:
             _merge_settings(doc, name, decl, gathered, diagnostics)
-        for field_name, field_decl in decl.fields.items():
+        for field_name, body in decl.fields.items():
             where = doc.locate([name, "fields", field_name], key=True)
+            try:
+                field_decl = FieldDecl.model_validate(body)
+            except ValidationError as exc:
+                diagnostics.extend(diagnostics_from(exc, doc, FieldDecl, prefix=(name, "fields", field_name),
+                                                    code_prefix="fields"))
+                continue
             first = declared.get((name, field_name))
             if first is not None:
                 diagnostics.append(Diagnostic(where, "fields.duplicate",
