@@ -26,6 +26,7 @@ from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
+from engine.cli.fields import register as register_fields
 from engine.cli.packs import VERBOSE_FLAG, announce, pack_root, take_verbose
 from engine.generator import Generator, Result
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
@@ -347,6 +348,7 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient, plan 
 knowledge_app = typer.Typer(help="Refresh knowledge tables from published sources.", no_args_is_help=True)
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(audit_app, name="audit")
+register_fields(app)
 
 
 @knowledge_app.command("import-cpic")

@@ -126,10 +126,10 @@ def _read_sections(doc: SourceDoc, sections: dict[str, _Section], declared: dict
             gathered = sections[name] = _Section(name, decl, doc.locate([name], key=True))
         else:
             _merge_settings(doc, name, decl, gathered, diagnostics)
-        for field_name, body in decl.fields.items():
+        for field_name, written in decl.fields.items():
             where = doc.locate([name, "fields", field_name], key=True)
             try:
-                field_decl = FieldDecl.model_validate(body)
+                field_decl = FieldDecl.model_validate(written)
             except ValidationError as exc:
                 diagnostics.extend(diagnostics_from(exc, doc, FieldDecl, prefix=(name, "fields", field_name),
                                                     code_prefix="fields"))
