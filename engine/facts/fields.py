@@ -136,7 +136,8 @@ def _section_type(section: SectionSpec, existing: FactType | None) -> FactType:
         keyed = {f.name: f.domain for f in section.fields}
         return FactType(section.fact, {"name": FieldKind.TEXT, "value": FieldKind.NUMBER},
                         section.label or f"{section.fact} {{name}} = {{value}}", False, section.description,
-                        domains={"name": FieldDomain(FieldKind.TEXT, names)}, keyed=("name", "value", keyed))
+                        domains={"name": FieldDomain(FieldKind.TEXT, names, closed=False)},
+                        keyed=("name", "value", keyed))
     fields = {f.becomes: f.domain.kind for f in section.fields}
     domains = {f.becomes: f.domain for f in section.fields}
     if existing is None:

@@ -44,6 +44,7 @@ class FieldDomain:
     low: float | None = None
     high: float | None = None
     unit: str = ""
+    closed: bool = True  # another word is an error; False for the names of a per-field type (a warning)
 
 
 # A per-field fact type (``lab``): the key field, the value field, and per key the value's domain.

@@ -85,8 +85,11 @@ def _pattern_findings(source: RuleSource, schema: FactSchema, item: Any, at: Pat
             found = _finding(value, domain, f"{type_name}.{field_name}")
             if found is not None:
                 code, message, hint = found
+                # a declared word list is closed (an error); a per-field type's names (lab.name) are the
+                # declared fields, which other packs and generated rules may outgrow (a warning)
+                error = code == "lint.unknown-value" and domain.closed
                 yield Diagnostic(source.doc.locate(list(where)), code, message,
-                                 Severity.ERROR if code == "lint.unknown-value" else Severity.WARNING,
+                                 Severity.ERROR if error else Severity.WARNING,
                                  rule_id=source.spec.id, hint=hint)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.clinical.drug_classes import DRUG_CLASSES_FILE, DrugClasses, load_drug_classes
-from engine.facts.field_file import field_files, load_declarations
+from engine.facts.field_file import OBSERVATIONS_FILE, field_files, load_declarations
 from engine.facts.fields import FieldDeclarations
 from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
@@ -210,6 +210,19 @@ def _declarations(root: Path, diagnostics: list[Diagnostic]) -> FieldDeclaration
     """A pack that declares no patient fields reads the default pack's patient file (packs written before
     declarations keep working); one that declares any reads exactly what it declares."""
     return load_declarations(root if field_files(root) else default_pack_root(), diagnostics)
+
+
+def inherited_fields_digest(root: Path) -> str:
+    """For a pack that declares no fields, a digest of the default pack's field files it reads (a cache of the
+    compiled pack must notice when they change); empty for a pack with its own."""
+    if field_files(root):
+        return ""
+    default = default_pack_root()
+    digest = hashlib.sha256()
+    for path in [*field_files(default), default / OBSERVATIONS_FILE]:
+        if path.is_file():
+            digest.update(path.relative_to(default).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def pack_fields(root: Path) -> FieldDeclarations:
