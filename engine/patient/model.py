@@ -174,7 +174,8 @@ class Observation(StrictModel):
     """A coded measurement (CONTRACT v2); the pack's knowledge/observations.csv says which field it fills."""
 
     code: ObservationCode
-    value: Annotated[float, Strict()] = Field(description="in the unit the pack's table expects")
+    # bounded like every number of the file; the field it fills checks its own range
+    value: measured(-1_000_000, 1_000_000, "(in the unit the pack's table expects)")  # type: ignore[valid-type]
     unit: Text | None = Field(default=None, description="UCUM, e.g. {pack-years}, mg/dL")
     date: IsoDate | None = None
 
