@@ -1,3 +1,4 @@
+@rendering
 Feature: Rendering a plan for clinicians and patients
   A plan renders as Markdown, HTML or JSON, for a clinician or for the patient. These checks stay
   on robust facts (the patient id, the drug, the document kind, the JSON schema tag).

@@ -24,10 +24,18 @@ from typer.core import TyperGroup
 from engine.authoring.conformance import run_diplotypes
 from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
+from engine.authoring.lint import lint_loaded
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
+from engine.cli.batch import register as register_batch
+from engine.cli.catalogue import register_catalogues
+from engine.cli.diff import register_diff
 from engine.cli.fields import register as register_fields
+from engine.cli.init import register_init
+from engine.cli.lint import register as register_lint
 from engine.cli.packs import VERBOSE_FLAG, announce, pack_root, take_verbose
+from engine.cli.synth import register as register_synth
+from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
 from engine.pack.locate import default_pack_root
@@ -37,7 +45,7 @@ from engine.plan.model import Plan
 from engine.render.documents import RenderError, check_templates
 from engine.render.explain import explain_text
 from engine.run.runtime import EngineError
-from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
+from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, Severity, format_report
 
 DEBUG_FLAG = "--debug"
 _DEBUG_KEY = "careplan.debug"
@@ -225,9 +233,15 @@ def generate(
 def explain(
     patient_file: Annotated[Path, typer.Argument(help="patient facts file, YAML or JSON")],
     pack: PackOption = None,
+    why_not: Annotated[str | None, typer.Option(
+        "--why-not", metavar="RULE_ID", help="why this rule (or id[row]) did or did not fire, pattern by pattern")]
+    = None,
 ) -> None:
     """Show, for each recommendation and assessment, the chain of rules and facts behind it."""
-    _, result = _plan(patient_file, pack)
+    generator, result = _plan(patient_file, pack)
+    if why_not is not None:
+        sys.stdout.write(why_not_report(generator, result.evaluation, why_not))
+        return
     sys.stdout.write(explain_text(result.plan, result.evaluation))
 
 
@@ -272,8 +286,11 @@ def _validate_pack(root: Path, include_drafts: bool, diagnostics: list[Diagnosti
     announce(loaded)
     for note in _inactive_notes(loaded):
         typer.echo(note, err=True)
-    if loaded.warnings:
-        typer.echo(format_report(loaded.warnings), err=True)
+    findings = lint_loaded(loaded)  # careplan lint: its errors fail validate, its warnings are shown
+    diagnostics.extend(f for f in findings if f.severity is Severity.ERROR)
+    shown = loaded.warnings + [f for f in findings if f.severity is not Severity.ERROR]
+    if shown:
+        typer.echo(format_report(shown), err=True)
     try:
         generator = Generator.from_pack(loaded)
     except DiagnosticError as exc:  # e.g. a negation cycle: no evaluation order exists
@@ -375,6 +392,15 @@ def import_cpic_command(
         except (OSError, KeyError) as exc:
             _fail([Diagnostic(Location(str(diplotypes)), "import.bad-input", str(exc))])
     typer.echo(f"pack written to {out}; use it with: careplan generate PATIENT --pack {out}")
+
+
+register_init(app)
+register_diff(app)
+register_catalogues(app)
+register_lint(app)
+register_testing(app)
+register_batch(app)
+register_synth(app)
 
 
 def main() -> None:

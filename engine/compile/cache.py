@@ -37,6 +37,7 @@ from pathlib import Path
 
 from engine.compile.compiler import CompiledPack, compile_pack
 from engine.compile.snapshot import FORMAT, SnapshotError, decode, encode
+from engine.pack.extend import resolve_pack_root
 from engine.pack.load import Pack, include_drafts_from_environment, inherited_fields_digest, load_pack, pack_digest
 
 _ENGINE = Path(__file__).resolve().parent.parent  # the whole engine package
@@ -162,6 +163,7 @@ def _cached(entry: Path, key: str, digest: str, root: Path) -> tuple[Pack, Compi
 
 def load_compiled(root: Path) -> tuple[Pack, CompiledPack]:
     """The pack at ``root``, checked and compiled, from the cache when nothing has changed."""
+    root = resolve_pack_root(root)  # an extending pack: its merged copy, whose digest covers the base too
     directory = cache_dir()
     include_drafts = include_drafts_from_environment()
     if directory is None or not private_directory(directory):

@@ -163,11 +163,107 @@ class WhenSpec(Spec):
         return self
 
 
+class RecommendsExpect(Spec):
+    """A recommendation the rule must have put in the plan; only the fields given are compared."""
+
+    id: str | None = None
+    drug: str | None = None
+    action: Action | None = None
+    category: Category | None = None
+    strength: Strength | None = None
+    drug_class: str | None = None
+    alternatives: list[str] | None = Field(default=None, description="each of these must be offered")
+    text_contains: str | None = Field(default=None, description="a piece of the clinician wording")
+
+
+class AssessmentExpect(Spec):
+    kind: str | None = None
+    value: str | float | int | bool | None = None
+    gene: str | None = None
+    unit: str | None = None
+
+
+class DataGapExpect(Spec):
+    text_contains: str | None = None
+    suggested_test: str | None = None
+
+
+class SuppressesExpect(Spec):
+    """A plan item the rule removed (an entry of the plan's ``suppressed`` with ``by`` this rule)."""
+
+    id: str | None = Field(default=None, description="the id of the recommendation removed")
+    reason_contains: str | None = None
+
+
+class WarningExpect(Spec):
+    severity: Literal["urgent", "caution"] | None = None
+    text_contains: str | None = None
+
+
+class ExpectSpec(Spec):
+    """The mapping form of ``expect``: whether the rule fires and what it puts in the plan.
+
+    Output assertions read the plan the whole pack makes for ``given``; with ``scope: rule`` (the
+    default) only the items this rule (or row) produced count, with ``scope: plan`` every item does.
+    """
+
+    fires: bool = True
+    recommends: RecommendsExpect | list[RecommendsExpect] | None = None
+    assessments: list[AssessmentExpect] = Field(default_factory=list)
+    data_gaps: list[DataGapExpect] = Field(default_factory=list)
+    suppresses: SuppressesExpect | list[SuppressesExpect] | None = None
+    warnings: list[WarningExpect] = Field(default_factory=list)
+    text_contains: str | list[str] | None = Field(
+        default=None, description="text every piece of which some item's wording contains")
+    scope: Literal["rule", "plan"] = "rule"
+    todo: str | None = Field(default=None, description="why this test is not expected to pass yet: "
+                                                       "it is run and reported, never a failure")
+
+    @model_validator(mode="after")
+    def _outputs_need_firing(self) -> ExpectSpec:
+        if not self.fires and self.scope == "rule" and self.asserts_outputs():
+            raise ValueError("a rule that does not fire produces nothing: output assertions need 'fires: true' "
+                             "(or 'scope: plan' to check the whole plan)")
+        return self
+
+    def asserts_outputs(self) -> bool:
+        return bool(self.recommends or self.assessments or self.data_gaps or self.suppresses
+                    or self.warnings or self.text_contains)
+
+
 class RuleTestSpec(Spec):
     name: str = Field(min_length=1)
     given: dict[str, Any] = Field(description="patient-file sections (id may be left out)")
-    expect: Literal["fires", "does_not_fire"]
+    expect: Literal["fires", "does_not_fire", "todo"] | ExpectSpec = Field(
+        description="fires, does_not_fire, todo, or a mapping of output assertions (docs/testing-rules.md)")
     row: str | None = Field(default=None, description="for a table: the row key that must (not) fire")
+
+    @property
+    def expectation(self) -> ExpectSpec | None:
+        """The expectation as a mapping; None for a bare ``todo`` (nothing to check)."""
+        if isinstance(self.expect, ExpectSpec):
+            return self.expect
+        if self.expect == "todo":
+            return None
+        return ExpectSpec(fires=self.expect == "fires")
+
+    @property
+    def is_todo(self) -> bool:
+        return self.expect == "todo" or (isinstance(self.expect, ExpectSpec) and self.expect.todo is not None)
+
+    @property
+    def shape(self) -> str | None:
+        """'fires' or 'does_not_fire' for the rule's required pair of tests; None for a todo."""
+        wanted = self.expectation
+        if wanted is None or self.is_todo:
+            return None
+        return "fires" if wanted.fires else "does_not_fire"
+
+
+class SidecarTestSpec(RuleTestSpec):
+    """A test in ``rules/**/<name>.tests.yaml``: like an inline test, naming the rule it tests."""
+
+    rule: str = Field(pattern=RULE_ID, description="id of the rule under test")
 
 
 class TableRef(Spec):

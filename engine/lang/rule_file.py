@@ -210,7 +210,7 @@ def _selected(row: TableRow, where: dict[str, Any]) -> bool:
 
 
 def _check_tests_shape(spec: RuleSpec, doc: SourceDoc, diagnostics: list[Diagnostic]) -> None:
-    expects = {t.expect for t in spec.tests}
+    expects = {t.shape for t in spec.tests}
     for needed in ("fires", "does_not_fire"):
         if needed not in expects:
             diagnostics.append(Diagnostic(doc.locate(["tests"]), "test.missing",

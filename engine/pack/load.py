@@ -21,6 +21,7 @@ from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.rule_file import load_rule_file
+from engine.pack.extend import resolve_pack_root
 from engine.pack.field_values import field_value_findings
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
 from engine.source.document import SourceDoc, load_file
@@ -40,6 +41,8 @@ class PackMeta(BaseModel):
     version: str = Field(pattern=r"^\d+\.\d+\.\d+(\+[0-9A-Za-z.-]+)?$")  # +drafts when drafts are compiled
     description: str | None = None
     data_versions: dict[str, str] = Field(default_factory=dict, description="source -> version of its data")
+    extends: str | None = Field(default=None, description="'default' or the path of the pack this one extends "
+                                                          "(engine.pack.extend)")
 
 
 class DerivedTypeSpec(BaseModel):
@@ -248,6 +251,8 @@ def _load_sources(root: Path, schema: FactSchema, diagnostics: list[Diagnostic])
     sources: list[RuleSource] = []
     seen: dict[str, Location] = {}
     for path in sorted((root / "rules").rglob("*.yaml")):
+        if path.name.endswith(".tests.yaml"):
+            continue  # a sidecar file of rule tests (engine.authoring.sidecar_tests), not a rule
         display = path.relative_to(root).as_posix()
         source = load_rule_file(root, path, display, schema, diagnostics)
         if source is None:
@@ -276,6 +281,7 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
                                           "not a rule pack: it has no rules/ directory")])
     if not _check_links(root, diagnostics):
         raise DiagnosticError(diagnostics)  # nothing is read through a link that leads out of the pack
+    root = resolve_pack_root(root)  # a pack that extends another is read from the two merged
     meta = _load_meta(root, diagnostics)
     fields = _declarations(root, diagnostics)
     schema = _load_schema(root, fields, diagnostics)

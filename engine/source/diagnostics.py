@@ -15,6 +15,7 @@ from enum import Enum
 class Severity(str, Enum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"  # worth knowing, never a failure (careplan lint: e.g. a rule an institution pack overrides)
 
 
 @dataclass(frozen=True, order=True)
@@ -81,7 +82,7 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def format_report(diagnostics: Sequence[Diagnostic]) -> str:
     ordered = sort_diagnostics(diagnostics)
     errors = sum(1 for d in ordered if d.severity is Severity.ERROR)
-    warnings = len(ordered) - errors
+    warnings = sum(1 for d in ordered if d.severity is Severity.WARNING)
     lines = [d.format() for d in ordered]
     lines.append(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
     return "\n".join(lines)

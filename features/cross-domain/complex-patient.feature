@@ -1,3 +1,4 @@
+@cross_domain
 Feature: One patient, every domain (examples/complex-patient.yaml)
   A 47-year-old premenopausal woman with early breast cancer (recurrence score 19), a family
   history of breast and ovarian cancer, stage 2 hypertension with diabetes and CKD, a past

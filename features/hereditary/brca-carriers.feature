@@ -1,3 +1,4 @@
+@hereditary
 Feature: BRCA1 and BRCA2 carriers (NCCN BRCA-positive management)
   A positive germline BRCA1 or BRCA2 result makes the patient a carrier: a "cancer-risk"
   assessment, post-test counselling with cascade testing of relatives, and screening chosen by age

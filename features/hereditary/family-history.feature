@@ -1,3 +1,4 @@
+@hereditary
 Feature: Hereditary cancer risk from the family history (NCCN testing criteria)
   A family history that meets an NCCN criterion for hereditary breast, ovarian, pancreatic and
   prostate cancer, or for Lynch syndrome, leads to a referral for genetic counselling and germline

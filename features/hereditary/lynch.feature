@@ -1,3 +1,4 @@
+@hereditary
 Feature: Lynch syndrome: testing criteria and carrier management (NCCN)
   Colorectal or endometrial cancer before 50 in a first-degree relative, two Lynch-related cancers on
   one side with one before 50, three on one side at any age (Amsterdam II-like clustering), a known

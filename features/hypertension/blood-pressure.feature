@@ -1,3 +1,4 @@
+@hypertension
 Feature: Blood pressure and cardiovascular risk (ACC/AHA 2017, Pooled Cohort Equations)
   The category comes from the mean of the readings, the 10-year ASCVD risk decides drug
   treatment in stage 1, and the first-line medicine depends on who the patient is.

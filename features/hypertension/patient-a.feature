@@ -1,3 +1,4 @@
+@hypertension
 Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
   Patient A (examples/patient-a.yaml) is 52, has stage 1 hypertension, a BMI of about 29, little
   activity (30 min/week), a salty diet (3800 mg sodium/day), few fruit and vegetables and low

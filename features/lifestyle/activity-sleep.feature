@@ -1,3 +1,4 @@
+@lifestyle
 Feature: Aerobic activity, resistance training and sleep
   Aerobic activity (below 150 min/week) and resistance training (below 2 days/week) are separate
   gaps with separate advice; sleep below 7 hours a night is a third. No advice where there is no gap.
@@ -16,6 +17,7 @@ Feature: Aerobic activity, resistance training and sleep
     And the recommendation "lifestyle.resistance-training" mentions "2 days a week"
     And the plan has a goal mentioning "150 min/week"
     And the plan has a goal mentioning "2 days/week"
+    And the plan recommends 2 items of category "lifestyle"
 
   Scenario: 180 minutes of aerobic activity needs no aerobic advice, but no resistance training does
     Given a patient "runner"

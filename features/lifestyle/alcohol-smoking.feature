@@ -1,3 +1,4 @@
+@lifestyle
 Feature: Alcohol limits by sex, and smoking cessation (in and outside pregnancy)
   Men: no more than 2 drinks a day (14 a week); women: no more than 1 (7 a week); in pregnancy,
   none. Smokers get behavioural support plus medicine (USPSTF 2021, grade A); in pregnancy,

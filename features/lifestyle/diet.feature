@@ -1,3 +1,4 @@
+@lifestyle
 Feature: Diet advice for raised blood pressure (ACC/AHA 2017 section 6.2, Table 15)
   Sodium, potassium and the DASH eating plan are advised to adults with elevated blood pressure or
   hypertension, and only where the recorded intake shows a gap. A raised pressure with no sodium

@@ -1,3 +1,4 @@
+@lifestyle
 Feature: The lifestyle example (examples/lifestyle.yaml)
   A 58-year-old woman with stage 1 hypertension, obesity, an eGFR of 52 and lisinopril, who smokes,
   drinks 10 drinks a week, eats a salty diet low in potassium, fruit and vegetables, exercises

@@ -1,3 +1,4 @@
+@lifestyle
 Feature: Potassium is not advised where it could harm (a cross-domain conflict)
   ACC/AHA 2017 advises 3,500 to 5,000 mg of potassium a day from food for raised blood pressure,
   unless chronic kidney disease or a medicine that reduces potassium excretion makes it unsafe. A

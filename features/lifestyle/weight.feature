@@ -1,3 +1,4 @@
+@lifestyle
 Feature: BMI category and weight loss
   Weight loss is advised for obesity, and for overweight with raised blood pressure or a
   cardiometabolic condition (ACC/AHA 2017; AHA/ACC/TOS 2013), with a goal of 5% of body weight in

@@ -1,3 +1,4 @@
+@oncology
 Feature: Early breast cancer: the Oncotype DX recurrence score spares chemotherapy that would not help
   For an early (stage I-II), ER- or PR-positive, HER2-negative, node-negative breast cancer,
   ASCO 2022 (Andre et al.) reads the 21-gene recurrence score by age and menopausal status

@@ -1,3 +1,4 @@
+@oncology
 Feature: Colorectal cancer: mismatch-repair status changes the treatment
   dMMR/MSI-H metastatic colorectal cancer starts with an immune checkpoint inhibitor
   (KEYNOTE-177), and stage II dMMR/MSI-H colon cancer is spared fluoropyrimidine-only

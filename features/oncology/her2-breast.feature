@@ -1,3 +1,4 @@
+@oncology
 Feature: HER2-positive breast cancer gets HER2-directed therapy matched to its risk
   Trastuzumab-based therapy for HER2-positive early breast cancer that is node-positive or
   larger than 1 cm; pertuzumab added only for node-positive disease (APHINITY, ASCO 2018); a

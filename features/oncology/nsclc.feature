@@ -1,3 +1,4 @@
+@oncology
 Feature: Stage IV non-small cell lung cancer: biomarkers first, then the therapy they point to
   First-line therapy of metastatic NSCLC waits for the full biomarker panel (ASCO living
   guideline, NCCN). A driver with a first-line targeted therapy (EGFR exon 19 deletion or

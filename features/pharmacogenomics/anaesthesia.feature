@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Volatile anaesthetics and succinylcholine guided by RYR1 and CACNA1S (CPIC 2018)
   A variant conferring malignant hyperthermia susceptibility in either gene contraindicates
   every halogenated volatile anaesthetic and succinylcholine. The two genes are looked up

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Citalopram, escitalopram and sertraline guided by CYP2C19 and CYP2B6 (CPIC 2023 SSRIs)
   Poor metabolizers of CYP2C19 get much higher citalopram and escitalopram levels: a different
   antidepressant, or half the maintenance dose. Intermediate metabolizers titrate more slowly to

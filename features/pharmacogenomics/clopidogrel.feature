@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Clopidogrel guided by CYP2C19 (CPIC 2022)
   Clopidogrel is a prodrug that CYP2C19 activates. CPIC 2022 gives rows for three populations,
   chosen from the medicine's indication: after an acute coronary syndrome (ACS) or a

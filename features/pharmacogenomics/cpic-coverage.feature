@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Every drug in CPIC's recommendation table gives a plan entry
   The drugs added to cover CPIC's whole table (G6PD, CYP2D6, the CYP2D6 and CYP2C19
   tricyclics, the CYP2C9 NSAIDs, the CYP2C19 proton-pump inhibitors, the SLCO1B1 statins and

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: ABCG2, G6PD, RYR1, CACNA1S, MT-RNR1, VKORC1 and CFTR results read from the laboratory's variants
   The laboratory's result for these genes names variants or haplotypes rather than star alleles
   (rs2231142 variant (T), A- 202A_376G, c.7300G>A, m.1555A>G, G551D). Each one gets its CPIC function

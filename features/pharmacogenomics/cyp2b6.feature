@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: CYP2B6 diplotypes translated to phenotypes, and efavirenz dosing (CPIC 2019)
   CYP2B6 has no activity score: CPIC translates the pair of allele functions (normal, decreased,
   no, increased) into a metabolizer phenotype. *4 is the only increased-function allele, *6 the

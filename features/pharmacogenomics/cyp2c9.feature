@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: CYP2C9 phenotype from the diplotype (CPIC activity score)
   CPIC scores CYP2C9 by activity: normal function 1, decreased function 0.5, no function 0.
   A score of 2 is a normal metabolizer, 1 or 1.5 intermediate, 0 or 0.5 poor. An allele of

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: CYP2D6 phenotype from the diplotype (CPIC activity score)
   CPIC scores CYP2D6 by activity: each allele has an activity value (normal function 1,
   decreased function 0.25 or 0.5, no function 0), a duplicated allele counts once per copy

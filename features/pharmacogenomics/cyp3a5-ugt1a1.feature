@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: CYP3A5 and UGT1A1 phenotypes from the diplotype (CPIC, pair of allele functions)
   CYP3A5: *1 is the normal-function allele and *3, *6, *7 have no function; a normal allele with
   one of unknown function (*8, *9) is a possible intermediate metabolizer. UGT1A1: *28, *37 and

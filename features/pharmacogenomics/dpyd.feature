@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: DPYD phenotype from the diplotype (CPIC activity score)
   CPIC names DPYD alleles by variant ("Reference" when none is found) and scores them by
   activity: normal function 1, decreased function 0.5 (c.2846A>T, HapB3), no function 0

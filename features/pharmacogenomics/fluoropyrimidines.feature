@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Fluorouracil and capecitabine guided by DPYD (CPIC 2017, 2024 update)
   Looked up by the DPYD activity score: 2 is the labelled dose, 1 or 1.5 half the starting dose,
   0.5 or 0 avoid fluorouracil and its prodrugs.

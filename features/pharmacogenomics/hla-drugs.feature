@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Abacavir, allopurinol, carbamazepine, oxcarbazepine and phenytoin guided by HLA alleles
   Each HLA allele is tested on its own; an allele not tested is "No Result" and the plan asks for
   the test before the first dose. Carbamazepine, oxcarbazepine and phenytoin distinguish a

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Codeine, tramadol and ondansetron guided by CYP2D6 (CPIC 2021 opioids, 2017 antiemetics)
   Codeine and tramadol need CYP2D6 to form their active opioid. Ultrarapid metabolizers form too
   much (toxicity), poor metabolizers too little (no analgesia): both avoid the drug, and the other

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Other CPIC gene-drug pairs (tacrolimus, voriconazole, PPIs, atazanavir, efavirenz, rasburicase, aminoglycosides, ivacaftor, celecoxib)
 
   Scenario Outline: Tacrolimus for CYP3A5 <diplotype>

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: SLCO1B1 phenotype from the diplotype (CPIC, pair of allele functions)
   CPIC names SLCO1B1 phenotypes by transporter function: normal, increased, decreased, possible
   decreased and poor function. One no-function allele (*5, *15) with a normal or increased one

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Simvastatin, atorvastatin and rosuvastatin guided by SLCO1B1 and ABCG2 (CPIC 2022 statins)
   Reduced SLCO1B1 function raises statin exposure and the risk of myopathy. Simvastatin is
   replaced by another statin; atorvastatin is capped (40 mg, or 20 mg for poor function).

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: TPMT and NUDT15 phenotypes from the diplotype (CPIC, pair of allele functions)
   CPIC translates TPMT and NUDT15 by the functions of the two alleles. One no-function allele
   makes an intermediate metabolizer and two a poor metabolizer. A no-function allele with one

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Azathioprine, mercaptopurine and thioguanine guided by TPMT and NUDT15 (CPIC 2018)
   Thiopurine doses are looked up by TPMT and NUDT15 together. Intermediate metabolizers start at
   a reduced dose; poor metabolizers of either gene use a non-thiopurine for non-malignant

@@ -1,3 +1,4 @@
+@pharmacogenomics
 Feature: Amitriptyline and nortriptyline guided by CYP2D6 and CYP2C19 (CPIC 2016 tricyclics)
   Amitriptyline is looked up by both genes. CYP2D6 ultrarapid or poor metabolizers avoid it;
   intermediate metabolizers start 25% lower. CYP2C19 ultrarapid, rapid or poor metabolizers are

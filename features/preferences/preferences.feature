@@ -1,3 +1,4 @@
+@preferences
 Feature: Preferences and collaboration
   What the patient wants changes how the plan is put, never what the guideline says:
   a declined treatment becomes a documented shared decision with options, a medicine the

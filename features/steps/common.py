@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
 
+import pytest_bdd
 from pytest_bdd import parsers
 
 #: A patient facts file (docs/contract.md, section 2) under construction, as plain data.
@@ -78,3 +81,54 @@ def merge(into: dict[str, Any], extra: dict[str, Any]) -> None:
             current.extend(value)
         else:
             into[key] = value
+
+
+# --- the step registry: every step is declared with an example, which `careplan steps` lists --------
+
+StepKind = Literal["given", "when", "then", "step"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class StepDeclaration:
+    """One step of the library as declared: its kind, its pattern and an example that it matches."""
+
+    kind: StepKind  # "step": a When that may also stand as a Given (in a Background)
+    pattern: str
+    example: str  # the step's text without its keyword ("a patient \"p1\"")
+    function: str
+
+
+#: Every step of the library, in the order declared (filled as the step modules are imported).
+STEPS: list[StepDeclaration] = []
+
+
+def _declare(kind: StepKind, pattern: str, example: str, target_fixture: str | None) -> Callable[[F], F]:
+    parser = phrase(pattern)
+    # stacklevel 2: pytest-bdd puts the step's fixture in the module that declares the step, one frame up
+    register = pytest_bdd.step(parser, None if kind == "step" else kind, target_fixture=target_fixture, stacklevel=2)
+
+    def decorator(func: F) -> F:
+        STEPS.append(StepDeclaration(kind, pattern, example, f"{func.__module__}.{func.__name__}"))
+        register(func)  # pytest-bdd registers the step and hands the function back unchanged
+        return func
+
+    return decorator
+
+
+def given(pattern: str, *, example: str, target_fixture: str | None = None) -> Callable[[F], F]:
+    """A Given step; ``example`` is a step text it matches (checked by features/test_step_library.py)."""
+    return _declare("given", pattern, example, target_fixture)
+
+
+def when(pattern: str, *, example: str, target_fixture: str | None = None) -> Callable[[F], F]:
+    return _declare("when", pattern, example, target_fixture)
+
+
+def then(pattern: str, *, example: str, target_fixture: str | None = None) -> Callable[[F], F]:
+    return _declare("then", pattern, example, target_fixture)
+
+
+def step(pattern: str, *, example: str, target_fixture: str | None = None) -> Callable[[F], F]:
+    """A step of any kind (a When that a Background may write as Given)."""
+    return _declare("step", pattern, example, target_fixture)

@@ -1,3 +1,4 @@
+@stress
 Feature: Depression, anxiety and suicide-risk screening (PHQ-9, GAD-7)
   The PHQ-9 total is banded by Kroenke 2001 and the GAD-7 total by Spitzer 2006. A PHQ-9 or
   GAD-7 of 10 or more is a positive screen that needs clinical evaluation (USPSTF 2023); mild

@@ -1,3 +1,4 @@
+@stress
 Feature: Perceived stress and sleep: Patient B
   Patient B (examples/patient-b.yaml) has blood pressure like Patient A's, but a healthy diet,
   180 min/week of activity and 1400 mg sodium/day; her PSS-10 is 29 (high) and she sleeps 5.5 h.
