@@ -14,6 +14,7 @@ from engine.compile.compiler import compile_pack
 from engine.facts.fact import Fact
 from engine.pack.load import Pack
 from engine.pack.locate import default_pack_root
+from engine.patient.declared import patient_model
 from engine.patient.model import Patient
 from engine.patient.normalise import normalise
 from engine.plan.builder import PlanBuilder
@@ -44,6 +45,7 @@ class Generator:
         else:
             self.pack, self.compiled = load_compiled(pack_root or default_pack_root())
         self.evaluator = Evaluator(self.compiled, self.pack.schema)
+        self.patient_model = patient_model(self.pack.fields)  # the patient file this pack reads
         self.family = load_family_vocabulary(self.pack.root)  # the normaliser counts relatives per side with it
         self.builder = PlanBuilder(self.compiled, self.pack.schema, self.pack.meta.data_versions,
                                    self.pack.drug_classes, self.pack.citations,

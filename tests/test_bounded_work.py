@@ -414,8 +414,9 @@ def _genotypes(n: int) -> list[dict[str, Any]]:
 
 def _constructed(medications: list[dict[str, Any]], genotypes: list[dict[str, Any]]) -> Patient:
     """A patient with more entries than a patient file may hold: each entry validated, the lists not bounded."""
-    return Patient.model_construct(
-        id="bounded", demographics=_patient().demographics,
+    sample = _patient()
+    return type(sample).model_construct(  # the default pack's model: its declared sections
+        id="bounded", **{"demographics": sample.demographics},  # type: ignore[attr-defined]
         vitals=_patient(vitals={"blood_pressure": [{"systolic": 148, "diastolic": 92}]}).vitals,
         medications=[Medication.model_validate(m) for m in medications],
         genotypes=[Genotype.model_validate(g) for g in genotypes])

@@ -176,9 +176,9 @@ def run_case(generator: Generator, case: RuleTestCase) -> RuleTestResult:
     if spec.row is not None and case.subject not in case.row_ids:
         return broken("test.unknown-row", f"row '{spec.row}' is not a row of the table")
     try:
-        patient = Patient.model_validate({"id": "rule-test", **spec.given})
-    except ValidationError as exc:
-        problems = diagnostics_from(exc, _part(case.doc, (*case.at, "given")), Patient)
+        patient = generator.patient_model.model_validate({"id": "rule-test", **spec.given})
+    except ValidationError as exc:  # the pack's own patient model: its declared fields
+        problems = diagnostics_from(exc, _part(case.doc, (*case.at, "given")), generator.patient_model)
         return broken("test.invalid", "; ".join(f"{d.field_path}: {d.message}" for d in problems))
     try:
         return _Outcome(generator, case, patient).result()

@@ -111,8 +111,10 @@ def fact_types_schema() -> dict[str, Any]:
             "additionalProperties": declaration}
 
 
-def patient_schema() -> dict[str, Any]:
-    result = Patient.model_json_schema()
+def patient_schema(model: type[Patient] = Patient) -> dict[str, Any]:
+    """The patient file a pack reads: the structural model and the pack's declared sections
+    (``model``, from ``engine.patient.declared.patient_model``; default: the default pack's)."""
+    result = model.model_json_schema()
     result["title"] = "careplan patient facts file"
     result["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return result

@@ -30,14 +30,17 @@ from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.cli.batch import register as register_batch
 from engine.cli.catalogue import register_catalogues
 from engine.cli.diff import register_diff
+from engine.cli.fields import register as register_fields
 from engine.cli.init import register_init
 from engine.cli.lint import register as register_lint
+from engine.cli.packs import VERBOSE_FLAG, announce, pack_root, take_verbose
 from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
-from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack
+from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
 from engine.pack.locate import default_pack_root
+from engine.patient.declared import patient_model
 from engine.patient.loader import load_patient
 from engine.plan.model import Plan
 from engine.render.documents import RenderError, check_templates
@@ -61,7 +64,7 @@ class _Commands(TyperGroup):
         if DEBUG_FLAG in args[:end]:
             ctx.meta[_DEBUG_KEY] = True
             args = [a for a in args[:end] if a != DEBUG_FLAG] + args[end:]
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, take_verbose(args))
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -99,7 +102,9 @@ app = typer.Typer(
 
 @app.callback()
 def _options(debug: Annotated[bool, typer.Option(
-        DEBUG_FLAG, help="print the traceback of an internal error (exit 3); also after a command")] = False) -> None:
+        DEBUG_FLAG, help="print the traceback of an internal error (exit 3); also after a command")] = False,
+        verbose: Annotated[bool, typer.Option(
+            VERBOSE_FLAG, help="say which pack was used (on stderr); also after a command")] = False) -> None:
     """Personalized care plans from declarative clinical guidelines."""
 
 
@@ -132,18 +137,22 @@ def _fail(diagnostics: list[Diagnostic], code: int = 2) -> NoReturn:
 
 def _generator(pack: Path | None) -> Generator:
     try:
-        return Generator(pack)
+        generator = Generator(pack_root(pack))
     except DiagnosticError as exc:
         _fail(exc.diagnostics)
+    announce(generator.pack)
+    return generator
 
 
 def _plan(patient_file: Path, pack: Path | None) -> tuple[Generator, Result]:
     """The patient's plan; bad input exits 2, an engine failure exits 3 with no plan."""
+    generator = _generator(pack)
     try:
-        patient = load_patient(patient_file, str(patient_file))
+        patient = load_patient(patient_file, str(patient_file), generator.patient_model)
     except DiagnosticError as exc:
         _fail(exc.diagnostics)
-    generator = _generator(pack)
+    if patient.load_warnings:
+        typer.echo(format_report(list(patient.load_warnings)), err=True)
     try:
         return generator, generator.run(patient)
     except EngineError as exc:
@@ -261,7 +270,8 @@ def _example_plans(root: Path, generator: Generator) -> list[tuple[str, Plan]]:
     for path in files[:20]:
         try:
             plans.append((f"the plan of examples/{path.name}",
-                          generator.run(load_patient(path, str(path)), at="2026-01-01T00:00:00Z").plan))
+                          generator.run(load_patient(path, str(path), generator.patient_model),
+                                        at="2026-01-01T00:00:00Z").plan))
         except (DiagnosticError, EngineError):
             continue  # not a usable example; its templates are still rendered against the sample plans
     return plans
@@ -274,6 +284,7 @@ def _validate_pack(root: Path, include_drafts: bool, diagnostics: list[Diagnosti
     except DiagnosticError as exc:
         diagnostics.extend(exc.diagnostics)
         return None
+    announce(loaded)
     for note in _inactive_notes(loaded):
         typer.echo(note, err=True)
     findings = lint_loaded(loaded)  # careplan lint: its errors fail validate, its warnings are shown
@@ -308,7 +319,7 @@ def validate(
     """Check the rule pack (rules, tables, templates rendered against sample plans, inline tests) and any
     patient files given."""
     diagnostics: list[Diagnostic] = []
-    packs = [p for p in paths or [] if p.is_dir()] or [pack or default_pack_root()]
+    packs = [p for p in paths or [] if p.is_dir()] or [pack_root(pack)]
     summary: list[str] = []
     for root in packs:
         line = _validate_pack(root, include_drafts, diagnostics)
@@ -318,7 +329,9 @@ def validate(
         if path.is_dir():
             continue
         try:
-            load_patient(path, str(path))
+            read = load_patient(path, str(path), patient_model(pack_fields(packs[0])))
+            if read.load_warnings:  # noted, not refused: the exit code stays 0
+                typer.echo(format_report(list(read.load_warnings)), err=True)
             summary.append(f"{path}: patient file is valid")
         except DiagnosticError as exc:
             diagnostics.extend(exc.diagnostics)
@@ -333,12 +346,16 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient, plan 
     """Print a JSON Schema (rule files, patient files, plans or fact-type files)."""
     if kind is SchemaKind.rule:
         try:
-            loaded = load_pack(pack or default_pack_root())
+            loaded = load_pack(pack_root(pack))
         except DiagnosticError as exc:
             _fail(exc.diagnostics)
+        announce(loaded)
         document = rule_schema(loaded.schema)
     elif kind is SchemaKind.patient:
-        document = patient_schema()
+        try:
+            document = patient_schema(patient_model(pack_fields(pack_root(pack))))
+        except DiagnosticError as exc:
+            _fail(exc.diagnostics)
     elif kind is SchemaKind.fact_types:
         document = fact_types_schema()
     else:
@@ -350,6 +367,7 @@ knowledge_app = typer.Typer(help="Refresh knowledge tables from published source
 app.add_typer(knowledge_app, name="knowledge")
 app.add_typer(audit_app, name="audit")
 register_sources(app)
+register_fields(app)
 
 
 @knowledge_app.command("import-cpic")

@@ -38,7 +38,7 @@ from pathlib import Path
 from engine.compile.compiler import CompiledPack, compile_pack
 from engine.compile.snapshot import FORMAT, SnapshotError, decode, encode
 from engine.pack.extend import resolve_pack_root
-from engine.pack.load import Pack, include_drafts_from_environment, load_pack, pack_digest
+from engine.pack.load import Pack, include_drafts_from_environment, inherited_fields_digest, load_pack, pack_digest
 
 _ENGINE = Path(__file__).resolve().parent.parent  # the whole engine package
 _DEPENDENCIES = ("durable-rules", "pydantic", "pydantic-core", "PyYAML", "Jinja2")
@@ -170,7 +170,7 @@ def load_compiled(root: Path) -> tuple[Pack, CompiledPack]:
         pack = load_pack(root, include_drafts=include_drafts)
         return pack, compile_pack(pack)
     digest = pack_digest(root)
-    key = entry_key(digest, include_drafts)
+    key = entry_key(digest + inherited_fields_digest(root), include_drafts)  # the default's fields, if it reads them
     entry = directory / f"{key[:40]}.json"
     found = _cached(entry, key, digest, root)
     if found is not None:

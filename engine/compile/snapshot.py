@@ -33,7 +33,16 @@ from pydantic import BaseModel, ValidationError
 
 from engine.clinical.drug_classes import DrugClasses
 from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler, KeyedNegation, Probe
-from engine.facts.schema import FactSchema, FactType, FieldKind
+from engine.facts.fields import (
+    DateArithmetic,
+    Derivation,
+    FieldDeclarations,
+    FieldSpec,
+    ObservationCode,
+    SectionSpec,
+    ValueType,
+)
+from engine.facts.schema import FactSchema, FactType, FieldDomain, FieldKind
 from engine.lang.model import ActionItem, Evidence, RuleSpec
 from engine.lang.patterns import Pattern, Ref, Test
 from engine.lang.rule import Rule, RuleSource
@@ -51,6 +60,7 @@ _CLASSES: dict[str, type[Any]] = {cls.__name__: cls for cls in (
     TableRow, Location, Diagnostic, Severity, Evidence, ActionItem, DrugClasses, Citations,
     AttributeInputs,
     CompiledPack, CompiledRuleset, Handler, Probe, KeyedNegation,
+    FieldDomain, FieldDeclarations, SectionSpec, FieldSpec, ObservationCode, Derivation, DateArithmetic, ValueType,
 )}
 _FIELDS = {name: tuple(f.name for f in dataclasses.fields(cls) if f.init)
            for name, cls in _CLASSES.items() if dataclasses.is_dataclass(cls)}

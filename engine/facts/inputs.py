@@ -1,6 +1,10 @@
-"""The input fact types: what the normaliser produces from a patient file.
+"""The structural input fact types: what the normaliser produces from the structural parts of a
+patient file (readings, medicines, genotypes, cancers, family history, preferences) and what it
+derives (means, BMI, alleles, family sides, risk scores).
 
-Derived fact types are declared by the rule pack in ``knowledge/fact-types.yaml``.
+The fact types of the flat sections (demographics into ``patient``, ``lab``, ``lifestyle``,
+``stress``, ...) come from the pack's field declarations (``engine.facts.fields``); derived fact
+types from its ``knowledge/fact-types.yaml``.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ T, N, I, B = FieldKind.TEXT, FieldKind.NUMBER, FieldKind.INTEGER, FieldKind.BOOL
 INPUT_TYPES: dict[str, FactType] = {
     ft.name: ft
     for ft in [
-        FactType("patient", _t(age=I, sex=T, pregnant=B, race=T, bmi=N, height_cm=N, weight_kg=N),
-                 "patient age {age} {sex} BMI {bmi}", False, "demographics and body measures; bmi is derived"),
+        FactType("patient", _t(bmi=N, height_cm=N, weight_kg=N),
+                 "patient age {age} {sex} BMI {bmi}", False,
+                 "demographics (declared by the pack) and body measures; bmi is derived"),
         FactType("blood_pressure", _t(systolic=N, diastolic=N, readings=I, settings=T),
                  "mean blood pressure {systolic} / {diastolic} mmHg over {readings} readings", False,
                  "the mean of the patient's readings"),
@@ -32,8 +37,6 @@ INPUT_TYPES: dict[str, FactType] = {
         FactType("allergy", _t(substance=T, drug_class=T, names_class=B), "allergy to {substance}", False,
                  "drug_class: the class the substance belongs to (lisinopril) or names (ACE inhibitors); "
                  "names_class: the substance is a class word"),
-        FactType("lab", _t(name=T, value=N), "lab {name} = {value}", False,
-                 "one per lab; names as in the patient file (egfr, hba1c_percent, ...)"),
         FactType("medication", _t(name=T, status=T, indication=T, dose_mg=N, months_on_drug=I, drug_class=T),
                  "medication {name} ({status}) {indication}", False,
                  "drug_class comes from the pack's knowledge/medications/drug-classes.csv"),
@@ -42,12 +45,6 @@ INPUT_TYPES: dict[str, FactType] = {
         FactType("allele", _t(gene=T, name=T, slot=I, copies=I, copies_at_least=B, alleles=I, diplotype=T),
                  "allele {gene} {name} (copy {slot} of {diplotype})", False,
                  "each allele of a star-allele diplotype, split by the normaliser"),
-        FactType("lifestyle", _t(smoking=T, alcohol_drinks_per_week=N, activity_minutes_per_week=N,
-                                 resistance_training_days_per_week=I, sodium_mg_per_day=N,
-                                 potassium_mg_per_day=N, fruit_vegetable_servings_per_day=N,
-                                 sleep_hours=N),
-                 "lifestyle", False),
-        FactType("stress", _t(pss10=I, phq9=I, phq9_item9=I, gad7=I), "stress scores", False),
         FactType("cancer", _t(type=T, stage=T, stage_group=I, er=T, pr=T, her2=T, nodes_positive=I,
                               tumour_size_mm=N, menopausal_status=T, oncotype_dx_recurrence_score=I,
                               pd_l1_tps_percent=N, msi_status=T, mmr_status=T, biomarker_testing=T),

@@ -8,7 +8,7 @@ is a located error at validation time, never a silent non-match in the engine
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from engine.facts.fact import Scalar, show_value
@@ -35,12 +35,31 @@ class FieldKind(str, Enum):
 
 
 @dataclass(frozen=True)
+class FieldDomain:
+    """What a field may hold, as its declaration says (``engine.facts.fields``): the words of a
+    one-of field, the inclusive range and unit of a measure. Empty where nothing is declared."""
+
+    kind: FieldKind
+    values: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    unit: str = ""
+    closed: bool = True  # another word is an error; False for the names of a per-field type (a warning)
+
+
+# A per-field fact type (``lab``): the key field, the value field, and per key the value's domain.
+Keyed = tuple[str, str, dict[str, FieldDomain]]
+
+
+@dataclass(frozen=True)
 class FactType:
     name: str
     fields: dict[str, FieldKind]
     label: str
     derived: bool
     description: str = ""
+    domains: dict[str, FieldDomain] = field(default_factory=dict)
+    keyed: Keyed | None = None
 
     def describe(self, values: dict[str, Scalar]) -> str:
         """A short human label for a fact, e.g. ``genotype CYP2C19 *2/*2``."""

@@ -15,6 +15,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.clinical.drug_classes import DRUG_CLASSES_FILE, DrugClasses, load_drug_classes
+from engine.facts.field_file import OBSERVATIONS_FILE, field_files, load_declarations
+from engine.facts.fields import FieldDeclarations
 from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
@@ -22,9 +24,11 @@ from engine.lang.rule_file import load_rule_file
 from engine.pack.citation_refs import citation_errors
 from engine.pack.citations import Citations, load_citations
 from engine.pack.extend import resolve_pack_root
+from engine.pack.field_values import field_value_findings
 from engine.pack.source_attributes import AttributeInputs, SourceAttributes, load_attribute_inputs
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, did_you_mean
 from engine.source.document import SourceDoc, load_file
+from engine.source.package_files import default_pack_root
 from engine.source.pydantic_errors import diagnostics_from
 
 PACK_FOLDERS = ("rules", "knowledge", "templates")
@@ -66,6 +70,7 @@ class Pack:
     include_drafts: bool = False
     citations: Citations = field(default_factory=Citations)  # knowledge/citations.yaml
     attribute_inputs: AttributeInputs = field(default_factory=AttributeInputs)  # source-attribute categories
+    fields: FieldDeclarations = field(default_factory=FieldDeclarations)  # the patient fields it declares
 
     @property
     def rules(self) -> list[Rule]:
@@ -196,8 +201,9 @@ def _declare(doc: SourceDoc, types: dict[str, FactType], declared: dict[str, Loc
         types[name] = FactType(name, fields, spec.label, True, spec.description)
 
 
-def _load_schema(root: Path, diagnostics: list[Diagnostic]) -> FactSchema:
-    types = dict(INPUT_TYPES)
+def _load_schema(root: Path, fields: FieldDeclarations, diagnostics: list[Diagnostic]) -> FactSchema:
+    """The structural input types, those of the declared sections, then the pack's derived types."""
+    types = fields.fact_types(INPUT_TYPES)
     declared: dict[str, Location] = {}
     for path in _fact_type_files(root):
         try:
@@ -208,6 +214,34 @@ def _load_schema(root: Path, diagnostics: list[Diagnostic]) -> FactSchema:
         if doc.data is not None:  # an empty file declares nothing
             _declare(doc, types, declared, diagnostics)
     return FactSchema(types)
+
+
+def _declarations(root: Path, diagnostics: list[Diagnostic]) -> FieldDeclarations:
+    """A pack that declares no patient fields reads the default pack's patient file (packs written before
+    declarations keep working); one that declares any reads exactly what it declares."""
+    return load_declarations(root if field_files(root) else default_pack_root(), diagnostics)
+
+
+def inherited_fields_digest(root: Path) -> str:
+    """For a pack that declares no fields, a digest of the default pack's field files it reads (a cache of the
+    compiled pack must notice when they change); empty for a pack with its own."""
+    if field_files(root):
+        return ""
+    default = default_pack_root()
+    digest = hashlib.sha256()
+    for path in [*field_files(default), default / OBSERVATIONS_FILE]:
+        if path.is_file():
+            digest.update(path.relative_to(default).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def pack_fields(root: Path) -> FieldDeclarations:
+    """The patient fields of the pack at ``root``; raises DiagnosticError on an error in them."""
+    diagnostics: list[Diagnostic] = []
+    found = _declarations(root, diagnostics)
+    if any(d.severity.value == "error" for d in diagnostics):
+        raise DiagnosticError(diagnostics)
+    return found
 
 
 def include_drafts_from_environment() -> bool:
@@ -256,8 +290,10 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
         raise DiagnosticError(diagnostics)  # nothing is read through a link that leads out of the pack
     root = resolve_pack_root(root)  # a pack that extends another is read from the two merged
     meta = _load_meta(root, diagnostics)
-    schema = _load_schema(root, diagnostics)
+    fields = _declarations(root, diagnostics)
+    schema = _load_schema(root, fields, diagnostics)
     sources = _load_sources(root, schema, diagnostics)
+    diagnostics.extend(field_value_findings(sources, schema))  # smoking: nevr can never match
     drug_classes = load_drug_classes(root, diagnostics)
     _check_drug_classes(sources, drug_classes, diagnostics)
     citations = load_citations(root, diagnostics)
@@ -272,7 +308,7 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
         # a plan made with draft rules says so: its pack version carries "+drafts"
         meta = meta.model_copy(update={"version": f"{meta.version}+drafts"})
     return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts,
-                citations, attribute_inputs)
+                citations, attribute_inputs, fields)
 
 
 def _check_drug_classes(sources: list[RuleSource], known: DrugClasses, diagnostics: list[Diagnostic]) -> None:

@@ -2,8 +2,10 @@
 
 Read strictly (docs/contract.md, section 2): a regular file of at most 5 MiB, YAML 1.2 core numbers,
 booleans and real dates, no tags, no anchors or aliases, at most 100,000 values nested at most
-32 deep; then the schema (``engine.patient.model``) checks every field's type, range and
-list length. Every refusal names the file, line, column and field, never the value.
+32 deep; then the pack's patient model (``engine.patient.declared``: the structural model of
+``engine.patient.model`` plus the sections the pack declares) checks every field's type, range
+and list length. Every refusal names the file, line, column and field, never the value. An
+observation whose code the pack does not map is a located warning: it is not used.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from engine.patient.declared import default_patient_model
 from engine.patient.model import Patient
-from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
+from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, Severity
 from engine.source.document import Limits, SourceDoc, load_file, parse_text
 from engine.source.pydantic_errors import diagnostics_from
 from engine.source.reading import MIB
@@ -21,21 +24,33 @@ from engine.source.reading import MIB
 PATIENT_LIMITS = Limits(what="a patient file", max_bytes=5 * MIB, max_values=100_000, max_depth=32, aliases=False)
 
 
-def _validate(doc: SourceDoc) -> Patient:
+def _warnings(patient: Patient, doc: SourceDoc) -> list[Diagnostic]:
+    return [Diagnostic(doc.locate(["observations", index, "code"]), "patient.unmapped-observation",
+                       "this pack does not map the observation's code to a field: it is not used",
+                       Severity.WARNING, field_path=f"observations[{index}].code",
+                       hint="map the code in the pack's knowledge/observations.csv, or remove the observation")
+            for index in patient.unmapped_observations]
+
+
+def _validate(doc: SourceDoc, model: type[Patient] | None) -> Patient:
+    target = model or default_patient_model()
     if not isinstance(doc.data, dict):
         raise DiagnosticError([Diagnostic(Location(doc.path, 1, 1), "patient.not-a-mapping",
                                           "a patient file is a mapping with at least an 'id'")])
     try:
-        return Patient.model_validate(doc.data)
+        patient = target.model_validate(doc.data)
     except ValidationError as exc:
-        raise DiagnosticError(diagnostics_from(exc, doc, Patient, code_prefix="patient")) from None
+        raise DiagnosticError(diagnostics_from(exc, doc, target, code_prefix="patient")) from None
+    patient.noted(_warnings(patient, doc))
+    return patient
 
 
-def parse_patient(text: str, display: str) -> Patient:
+def parse_patient(text: str, display: str, model: type[Patient] | None = None) -> Patient:
     """Validate patient-file text; raises DiagnosticError naming line and field on bad input."""
-    return _validate(parse_text(text, display, PATIENT_LIMITS))
+    return _validate(parse_text(text, display, PATIENT_LIMITS), model)
 
 
-def load_patient(path: Path, display: str | None = None) -> Patient:
-    """Load and validate; raises DiagnosticError naming file, line and field on bad input."""
-    return _validate(load_file(path, display, PATIENT_LIMITS))
+def load_patient(path: Path, display: str | None = None, model: type[Patient] | None = None) -> Patient:
+    """Load and validate with the pack's ``model`` (default: the default pack's); raises DiagnosticError
+    naming file, line and field on bad input. ``load_warnings`` of the result holds what was noted."""
+    return _validate(load_file(path, display, PATIENT_LIMITS), model)

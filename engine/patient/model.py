@@ -1,4 +1,10 @@
-"""The patient facts file (docs/contract.md, section 2) as a strict pydantic model.
+"""The structural part of the patient facts file (docs/contract.md, section 2) as a strict pydantic model.
+
+Structural: the id, lists of readings, medicines, genotypes, cancers with their somatic variants,
+family history, preferences, coded observations and the as-of date. The flat sections
+(demographics, labs, lifestyle, stress, and any a pack adds) are declared by the pack
+(``engine.facts.fields``) and built onto this model per pack by ``engine.patient.declared``;
+``Patient.model_validate`` on this class validates against the default pack's declarations.
 
 Units are fixed by field names; every measured value carries its physiological range,
 and a value outside it is refused rather than clamped, so every number that reaches the
@@ -10,14 +16,17 @@ them); the field path, range and unit say enough.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal, Self, cast
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, Strict, model_validator
 from pydantic_core import PydanticCustomError
 
-MAX_TEXT = 1000  # characters in one free-text value (a name, an indication, a goal)
+from engine.facts.fact import Scalar
+from engine.facts.fields import FieldDeclarations
+from engine.patient.values import IsoDate, Name, StrictModel, Text, measured
+from engine.source.diagnostics import Diagnostic
+
 MAX_COPIES = 20  # copies of one allele in a diplotype ("*1x3"); CPIC tables stop at "≥3"
 
 # How many items a list may hold: generous for any one patient, small enough that a runaway
@@ -31,61 +40,9 @@ MAX_CANCERS = 50
 MAX_VARIANTS = 1000
 MAX_RELATIVES = 1000
 MAX_PREFERENCES = 100
+MAX_OBSERVATIONS = 1000
 
 
-def measured(low: float, high: float, unit: str, *, integer: bool = False, places: int | None = None) -> Any:
-    """A number checked against an inclusive physiological range, typed strictly (no "150").
-
-    ``places``: the decimal places the normaliser keeps for this field; a value that would
-    round to 0 there is refused (the engine must see the value the file holds, not zero).
-    """
-
-    def in_range(value: Any) -> Any:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and not low <= value <= high:
-            raise PydanticCustomError(
-                "range", "value is outside {low}..{high} {unit}",
-                {"low": _plain(low), "high": _plain(high), "unit": unit},
-            )
-        if places is not None and isinstance(value, float) and value != 0 and round(value, places) == 0:
-            raise PydanticCustomError(
-                "range", "a value this small is kept as 0 (the engine keeps {places} decimal places); write 0 or "
-                "at least {smallest} {unit}", {"places": places, "smallest": _plain(0.5 * 10 ** -places), "unit": unit},
-            )
-        return value
-
-    base: Any = int if integer else float
-    return Annotated[
-        base, Strict(), BeforeValidator(in_range),
-        Field(json_schema_extra={"minimum": low, "maximum": high, "x-unit": unit}),
-    ]
-
-
-def _plain(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
-
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _iso_date(value: Any) -> Any:
-    """A date, or text written YYYY-MM-DD (JSON has no dates); never a number read as a timestamp."""
-    if isinstance(value, dt.datetime):
-        raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD), not a date and time")
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD)")
-    if not _ISO_DATE.fullmatch(value.strip()):
-        raise PydanticCustomError("date_type", "expected a date (YYYY-MM-DD)")
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise PydanticCustomError("date_value", "not a real calendar date (YYYY-MM-DD)") from None
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
-Text = Annotated[str, Field(max_length=MAX_TEXT)]
-Name = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
 _COPIES = re.compile(r".+?x(?:≥|>=)?([0-9]+)")  # engine.patient.normalise.allele_copies reads the same suffix
 
 
@@ -102,20 +59,7 @@ def _copies_bounded(diplotype: str | None) -> str | None:
     return diplotype
 
 
-class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
 Result = Literal["positive", "negative", "indeterminate", "no result"]
-
-
-class Demographics(StrictModel):
-    age: measured(0, 120, "years", integer=True) | None = None  # type: ignore[valid-type]
-    sex: Literal["female", "male", "other", "unknown"] | None = None
-    pregnant: Annotated[bool, Strict()] | None = None
-    race: Literal[
-        "black", "white", "asian", "hispanic", "american-indian", "pacific-islander", "other", "unknown"
-    ] | None = Field(default=None, description="self-reported; used only where a guideline uses it")
 
 
 class BloodPressureReading(StrictModel):
@@ -143,18 +87,6 @@ class CodedCondition(StrictModel):
     display: Text
 
 
-class Labs(StrictModel):
-    egfr: measured(1, 200, "mL/min/1.73m2") | None = None  # type: ignore[valid-type]
-    total_cholesterol_mg_dl: measured(50, 1000, "mg/dL") | None = None  # type: ignore[valid-type]
-    hdl_mg_dl: measured(5, 200, "mg/dL") | None = None  # type: ignore[valid-type]
-    ldl_mg_dl: measured(5, 1000, "mg/dL") | None = None  # type: ignore[valid-type]
-    hba1c_percent: measured(3, 20, "%") | None = None  # type: ignore[valid-type]
-    potassium_mmol_l: measured(1.5, 10, "mmol/L") | None = None  # type: ignore[valid-type]
-    sodium_mmol_l: measured(100, 180, "mmol/L") | None = None  # type: ignore[valid-type]
-    creatinine_mg_dl: measured(0.1, 25, "mg/dL") | None = None  # type: ignore[valid-type]
-    urine_acr_mg_g: measured(0, 10000, "mg/g", places=2) | None = None  # type: ignore[valid-type]
-
-
 class Medication(StrictModel):
     name: Name = Field(description="lower-case generic name")
     status: Literal["active", "planned", "stopped"] = "active"
@@ -180,24 +112,6 @@ class Genotype(StrictModel):
                 "genotype_empty", "give a diplotype, a phenotype, an activity score or a result",
             )
         return self
-
-
-class Lifestyle(StrictModel):
-    smoking: Literal["current", "former", "never"] | None = None
-    alcohol_drinks_per_week: measured(0, 200, "drinks/week") | None = None  # type: ignore[valid-type]
-    activity_minutes_per_week: measured(0, 5000, "min/week") | None = None  # type: ignore[valid-type]
-    resistance_training_days_per_week: measured(0, 7, "days/week", integer=True) | None = None  # type: ignore[valid-type]
-    sodium_mg_per_day: measured(0, 20000, "mg/day") | None = None  # type: ignore[valid-type]
-    potassium_mg_per_day: measured(0, 20000, "mg/day") | None = None  # type: ignore[valid-type]
-    fruit_vegetable_servings_per_day: measured(0, 40, "servings/day") | None = None  # type: ignore[valid-type]
-    sleep_hours: measured(0, 24, "hours/night") | None = None  # type: ignore[valid-type]
-
-
-class Stress(StrictModel):
-    pss10: measured(0, 40, "points", integer=True) | None = None  # type: ignore[valid-type]
-    phq9: measured(0, 27, "points", integer=True) | None = None  # type: ignore[valid-type]
-    phq9_item9: measured(0, 3, "points", integer=True) | None = None  # type: ignore[valid-type]
-    gad7: measured(0, 21, "points", integer=True) | None = None  # type: ignore[valid-type]
 
 
 class SomaticVariant(StrictModel):
@@ -251,20 +165,90 @@ class Preferences(StrictModel):
     declines: list[Text] = Field(default_factory=list, max_length=MAX_PREFERENCES)
 
 
+class ObservationCode(StrictModel):
+    system: Name = Field(description="the code system's URI, e.g. http://loinc.org")
+    code: Name
+
+
+class Observation(StrictModel):
+    """A coded measurement (CONTRACT v2); the pack's knowledge/observations.csv says which field it fills."""
+
+    code: ObservationCode
+    # bounded like every number of the file; the field it fills checks its own range
+    value: measured(-1_000_000, 1_000_000, "(in the unit the pack's table expects)")  # type: ignore[valid-type]
+    unit: Text | None = Field(default=None, description="UCUM, e.g. {pack-years}, mg/dL")
+    date: IsoDate | None = None
+
+
 class Patient(StrictModel):
-    """One patient's facts. Every section is optional except ``id``."""
+    """One patient's facts. Every section is optional except ``id``.
+
+    The declared sections are fields of the subclass ``engine.patient.declared`` builds for a pack;
+    read them with ``section_values``, which also holds the values coded observations filled.
+    """
+
+    declarations: ClassVar[FieldDeclarations | None] = None  # set on each built subclass
+    _filled: dict[tuple[str, str], Scalar] = PrivateAttr(default_factory=dict)
+    _unmapped: tuple[int, ...] = PrivateAttr(default=())
+    _warnings: tuple[Diagnostic, ...] = PrivateAttr(default=())  # located, set by engine.patient.loader
 
     id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$",
                     description="local identifier; never an MRN in examples")
-    demographics: Demographics = Field(default_factory=Demographics)
+    as_of: IsoDate | None = Field(default=None, description=(
+        "the date the file describes the patient at; date arithmetic (years since, age at) counts to it"))
     vitals: Vitals = Field(default_factory=Vitals)
     conditions: list[Text | CodedCondition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
     allergies: list[Text] = Field(default_factory=list, max_length=MAX_ALLERGIES)
-    labs: Labs = Field(default_factory=Labs)
     medications: list[Medication] = Field(default_factory=list, max_length=MAX_MEDICATIONS)
     genotypes: list[Genotype] = Field(default_factory=list, max_length=MAX_GENOTYPES)
-    lifestyle: Lifestyle = Field(default_factory=Lifestyle)
-    stress: Stress = Field(default_factory=Stress)
     cancer: list[Cancer] = Field(default_factory=list, max_length=MAX_CANCERS)
     family_history: list[FamilyHistoryEntry] = Field(default_factory=list, max_length=MAX_RELATIVES)
     preferences: Preferences = Field(default_factory=Preferences)
+    observations: list[Observation] = Field(default_factory=list, max_length=MAX_OBSERVATIONS)
+
+    @classmethod
+    def model_validate(cls, obj: Any, *, strict: bool | None = None, extra: Any = None,
+                       from_attributes: bool | None = None, context: Any | None = None,
+                       by_alias: bool | None = None, by_name: bool | None = None) -> Self:
+        """On this structural class: validate with the default pack's model (its declared sections)."""
+        options: dict[str, Any] = {"strict": strict, "extra": extra, "from_attributes": from_attributes,
+                                   "context": context, "by_alias": by_alias, "by_name": by_name}
+        if cls.declarations is None:
+            from engine.patient.declared import default_patient_model  # built on this class: import late
+            return cast(Self, default_patient_model().model_validate(obj, **options))
+        return super().model_validate(obj, **options)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if cls.declarations is None:
+            from engine.patient.declared import default_patient_model
+            return default_patient_model().model_json_schema(*args, **kwargs)
+        return super().model_json_schema(*args, **kwargs)
+
+    def section_values(self, section: str) -> dict[str, Scalar]:
+        """A declared section's values as written, with those that coded observations and date arithmetic
+        filled; {} when absent."""
+        given = getattr(self, section, None)
+        values: dict[str, Scalar] = dict(given.model_dump(exclude_none=True)) if given is not None else {}
+        values.update({name: value for (where, name), value in self._filled.items() if where == section})
+        return values
+
+    def value(self, section: str, name: str) -> Scalar | None:
+        return self.section_values(section).get(name)
+
+    @property
+    def unmapped_observations(self) -> tuple[int, ...]:
+        """Indexes of observations whose code the pack does not map (reported, never used)."""
+        return self._unmapped
+
+    @property
+    def load_warnings(self) -> tuple[Diagnostic, ...]:
+        """What the loader noted without refusing the file (an observation the pack does not map)."""
+        return self._warnings
+
+    def noted(self, warnings: list[Diagnostic]) -> None:
+        self._warnings = tuple(warnings)
+
+    def fill(self, filled: dict[tuple[str, str], Scalar], unmapped: tuple[int, ...]) -> None:
+        """Set what the declared model computed while validating (``engine.patient.declared``)."""
+        self._filled, self._unmapped = dict(filled), unmapped

@@ -19,6 +19,7 @@ from engine.clinical.drug_classes import DrugClasses
 from engine.clinical.pedigree import AffectedRelative, FamilyVocabulary, side_summaries
 from engine.facts.fact import Fact, Scalar
 from engine.patient.model import BloodPressureReading, CodedCondition, Patient
+from engine.patient.section_facts import declared_facts
 
 
 def _round(value: float, places: int = 1) -> float:
@@ -68,14 +69,28 @@ def _mean_pressure(readings: list[BloodPressureReading]) -> tuple[float, float]:
             math.fsum(r.diastolic for r in readings) / len(readings))
 
 
+def _number(value: Scalar | None) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _word(value: Scalar | None) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def risk_inputs(patient: Patient, systolic: float | None, classes: DrugClasses) -> RiskInputs:
-    """What the risk calculators read. ``systolic`` is the unrounded mean of the category's readings."""
+    """What the risk calculators read. ``systolic`` is the unrounded mean of the category's readings.
+
+    The equations read the default pack's declared fields by name (demographics.age, labs.hdl_mg_dl,
+    lifestyle.smoking, ...); a pack without them gets no score, and a data gap names what is missing."""
     names = {_lower(c.display if isinstance(c, CodedCondition) else c) for c in patient.conditions}
-    hba1c = patient.labs.hba1c_percent
-    smoking = patient.lifestyle.smoking
+    hba1c = _number(patient.value("labs", "hba1c_percent"))
+    smoking = _word(patient.value("lifestyle", "smoking"))
+    age = patient.value("demographics", "age")
     return RiskInputs(
-        age=patient.demographics.age, sex=patient.demographics.sex, race=patient.demographics.race,
-        total_cholesterol_mg_dl=patient.labs.total_cholesterol_mg_dl, hdl_mg_dl=patient.labs.hdl_mg_dl,
+        age=age if isinstance(age, int) and not isinstance(age, bool) else None,
+        sex=_word(patient.value("demographics", "sex")), race=_word(patient.value("demographics", "race")),
+        total_cholesterol_mg_dl=_number(patient.value("labs", "total_cholesterol_mg_dl")),
+        hdl_mg_dl=_number(patient.value("labs", "hdl_mg_dl")),
         systolic=systolic,
         treated_for_hypertension=classes.any_lowers_bp(
             _lower(m.name) or "" for m in patient.medications if m.status == "active"),
@@ -84,15 +99,17 @@ def risk_inputs(patient: Patient, systolic: float | None, classes: DrugClasses) 
     )
 
 
-def _demographics(patient: Patient) -> Fact:
-    demo, vitals = patient.demographics, patient.vitals
+def _declared_and_demographics(patient: Patient) -> list[Fact]:
+    """The facts of the declared sections; the ``patient`` fact (always one) adds the body measures."""
+    merged, per_field = declared_facts(patient)
+    vitals = patient.vitals
     bmi: float | None = None
     if vitals.height_cm is not None and vitals.weight_kg is not None:
         bmi = _round(vitals.weight_kg / (vitals.height_cm / 100) ** 2)
-    return Fact.make("patient", {
-        "age": demo.age, "sex": demo.sex, "pregnant": demo.pregnant, "race": demo.race,
-        "bmi": bmi, "height_cm": vitals.height_cm, "weight_kg": vitals.weight_kg,
-    })
+    person: dict[str, Scalar | None] = {**merged.pop("patient", {}),
+                                        "bmi": bmi, "height_cm": vitals.height_cm, "weight_kg": vitals.weight_kg}
+    return [Fact.make("patient", person), *per_field,
+            *(Fact.make(name, dict(values)) for name, values in sorted(merged.items()))]
 
 
 # Office and out-of-office values have their own thresholds (ACC/AHA 2017 section 4.2, Table 11),
@@ -154,11 +171,6 @@ def _allergies(patient: Patient, classes: DrugClasses) -> list[Fact]:
     return facts
 
 
-def _labs(patient: Patient) -> list[Fact]:
-    return [Fact.make("lab", {"name": name, "value": _round(float(value), 2)})
-            for name, value in patient.labs.model_dump(exclude_none=True).items()]
-
-
 def _medications(patient: Patient, classes: DrugClasses) -> list[Fact]:
     return [Fact.make("medication", {
         "name": _lower(med.name), "status": med.status, "indication": med.indication,
@@ -181,16 +193,6 @@ def _genotypes(patient: Patient) -> list[Fact]:
             facts.append(Fact.make("allele", {"gene": gt.gene, "name": name, "slot": slot,
                                              "copies": copies, "copies_at_least": at_least or None,
                                              "alleles": len(alleles or ()), "diplotype": gt.diplotype}))
-    return facts
-
-
-def _scores(patient: Patient) -> list[Fact]:
-    """Lifestyle and the stress and mood scores, one fact each when anything is recorded."""
-    facts = []
-    for type_name, section in (("lifestyle", patient.lifestyle), ("stress", patient.stress)):
-        values: dict[str, Scalar | None] = dict(section.model_dump(exclude_none=True))
-        if values:
-            facts.append(Fact.make(type_name, values))
     return facts
 
 
@@ -283,15 +285,13 @@ def normalise(patient: Patient, drug_classes: DrugClasses | None = None,
     chosen = category_readings(readings)  # the risk equations read the category's systolic, unrounded
     mean = _mean_pressure(chosen) if chosen else None
     facts = [
-        _demographics(patient),
+        *_declared_and_demographics(patient),
         *_blood_pressure(readings, mean),
         *_risks(patient, mean[0] if mean else None, classes, calculators),
         *_conditions(patient),
         *_allergies(patient, classes),
-        *_labs(patient),
         *_medications(patient, classes),
         *_genotypes(patient),
-        *_scores(patient),
         *_cancers(patient),
         *_family_history(patient, family or FamilyVocabulary()),
         *_preferences(patient),
