@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.lang.patterns import Operand, Pattern, Ref, Test
 from engine.lang.rule import Rule, RuleSource
+from engine.pack.citations import Citations
 from engine.pack.load import Pack
 
 _OPERATORS = {"eq": "is", "ne": "is not", "lt": "below", "le": "at most", "gt": "above", "ge": "at least",
@@ -73,10 +74,19 @@ def conditions_words(rule: Rule) -> str:
     return "; ".join(parts)
 
 
-def _entry(source: RuleSource) -> RuleEntry:
+def _cited(keys: list[str], citations: Citations) -> str:
+    """The cited records as a clinician finds them ("Lee CR et al. Clin Pharmacol Ther 2022; PMID ...")."""
+    found = [citations.find(key) for key in keys]
+    return "; ".join(hit[1].short() if hit else key for key, hit in zip(keys, found, strict=True))
+
+
+def _entry(source: RuleSource, citations: Citations) -> RuleEntry:
     spec = source.spec
     rules = source.rules
-    evidence = {k: str(v) for k, v in spec.evidence.model_dump(exclude_none=True).items()}
+    evidence = {k: str(v) for k, v in spec.evidence.model_dump(exclude_none=True, exclude={"cite"}).items()}
+    if spec.evidence.cite:
+        evidence["cite"] = ", ".join(spec.evidence.cite)
+        evidence["citation"] = _cited(spec.evidence.cite, citations)
     if not rules:
         conditions = "(no rule: the table selects no row)"
     elif spec.table is not None and rules[0].row is not None:
@@ -92,7 +102,11 @@ def _entry(source: RuleSource) -> RuleEntry:
 def rule_catalogue(pack: Pack, prefix: str = "") -> list[RuleEntry]:
     """Every rule file of the pack whose id starts with ``prefix``, by id."""
     sources = pack.sources + pack.inactive
-    return sorted((_entry(s) for s in sources if s.spec.id.startswith(prefix)), key=lambda e: e.id)
+    return sorted((_entry(s, pack.citations) for s in sources if s.spec.id.startswith(prefix)), key=lambda e: e.id)
+
+
+def _source_words(evidence: dict[str, str]) -> str:
+    return f"{evidence['source']}: " if "source" in evidence else ""
 
 
 def catalogue_text(entries: list[RuleEntry]) -> str:
@@ -102,7 +116,7 @@ def catalogue_text(entries: list[RuleEntry]) -> str:
         strength = f" ({evidence['strength']})" if "strength" in evidence else ""
         lines += [f"{entry.id}  {entry.version}  {entry.status}  {entry.file}",
                   f"  title:      {entry.title}",
-                  f"  evidence:   {evidence.get('source', '')}: {evidence.get('citation', '')}{strength}",
+                  f"  evidence:   {_source_words(evidence)}{evidence.get('citation', '')}{strength}",
                   f"  conditions: {entry.conditions}"]
         if entry.table is not None:
             lines.append(f"  table:      {entry.table}, {entry.table_rows} rows")

@@ -19,6 +19,7 @@ from engine.batch.executors import default_workers
 from engine.batch.progress import reporter
 from engine.batch.records import open_input
 from engine.batch.run import BatchOptions, run_batch
+from engine.cli.packs import chosen_pack
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 
 
@@ -67,7 +68,7 @@ def batch(
                           "--summary-json: the directory to write into does not exist")])
     formats = tuple(sorted({f.value for f in format or [BatchFormat.json]}))
     chosen_workers = workers or (2 if executor is Executor.dask else default_workers())
-    options = BatchOptions(out, formats, audience.value, chosen_workers, executor.value, scheduler, pack)
+    options = BatchOptions(out, formats, audience.value, chosen_workers, executor.value, scheduler, chosen_pack(pack))
     try:
         summary = run_batch(open_input(input), options, reporter(quiet), time.monotonic)
     except DiagnosticError as exc:

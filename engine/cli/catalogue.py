@@ -11,8 +11,8 @@ import typer
 
 from engine.authoring.catalogue import catalogue_json, catalogue_text, rule_catalogue
 from engine.authoring.step_catalogue import find_features, step_catalogue, steps_json, steps_text
+from engine.cli.packs import pack_root
 from engine.pack.load import load_pack
-from engine.pack.locate import default_pack_root
 from engine.source.diagnostics import DiagnosticError, format_report
 
 
@@ -33,7 +33,7 @@ def register_catalogues(app: typer.Typer) -> None:
     ) -> None:
         """List every rule: id, title, version, status, evidence, conditions in words, table, tests, data used."""
         try:
-            loaded = load_pack(pack or default_pack_root(), include_drafts=True)
+            loaded = load_pack(pack_root(pack), include_drafts=True)
         except DiagnosticError as exc:
             typer.echo(format_report(exc.diagnostics), err=True)
             raise typer.Exit(2) from None

@@ -14,8 +14,8 @@ from engine.authoring.cohort import read_cohort
 from engine.authoring.git_revision import export_revision, scratch_directory
 from engine.authoring.impact_diff import diff_cohort
 from engine.authoring.impact_report import diff_json, diff_text
+from engine.cli.packs import pack_root
 from engine.generator import Generator
-from engine.pack.locate import default_pack_root
 from engine.run.runtime import EngineError
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 
@@ -39,7 +39,7 @@ def _packs(packs: list[Path], base: str | None, pack: Path | None, scratch: Path
         if packs:
             _fail([Diagnostic(Location("PACKS"), "usage.bad-arguments",
                               "give either --base REV or two pack directories, not both")])
-        head = pack or default_pack_root()
+        head = pack_root(pack)
         return export_revision(head, base, scratch), head, base, f"working tree ({head})"
     if len(packs) != 2 or pack is not None:
         _fail([Diagnostic(Location("PACKS"), "usage.bad-arguments",

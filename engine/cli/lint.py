@@ -17,7 +17,7 @@ import typer
 
 from engine.authoring.lint import as_json, format_text, lint_root
 from engine.authoring.lint.finding import failing
-from engine.pack.locate import default_pack_root
+from engine.cli.packs import pack_root
 from engine.source.diagnostics import Diagnostic, Location, format_report
 
 
@@ -41,7 +41,7 @@ def lint_command(
                                                    "a pack is named twice (PACK_DIR and --pack)",
                                                    hint="give one of them")]) + "\n")
         raise typer.Exit(2)
-    root = pack_dir or pack or default_pack_root()
+    root = pack_dir or pack_root(pack)
     findings = lint_root(root)
     if format is LintFormat.json:
         sys.stdout.write(json.dumps(as_json(findings), indent=2, ensure_ascii=False) + "\n")

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from engine.pack.load import Pack
-from engine.pack.locate import find_pack
+from engine.pack.locate import PackOrigin, find_pack
 
 VERBOSE_FLAG = "--verbose"
 # set on every invocation's parse (so one test's --verbose never leaks into the next run in-process)
@@ -29,6 +29,13 @@ def take_verbose(args: list[str]) -> list[str]:
 def pack_root(explicit: Path | None) -> Path:
     """``--pack``, else the checkout's pack, else the installed default."""
     return find_pack(explicit).root
+
+
+def chosen_pack(explicit: Path | None) -> Path | None:
+    """``--pack`` or the checkout's pack; None for the installed default, which every process (a
+    batch worker on another machine too) finds in its own install."""
+    choice = find_pack(explicit)
+    return None if choice.origin is PackOrigin.DEFAULT else choice.root
 
 
 def announce(pack: Pack) -> None:

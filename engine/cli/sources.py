@@ -11,8 +11,8 @@ from typing import Annotated
 import typer
 
 from engine.authoring.source_attributes import sources_json, sources_text
+from engine.cli.packs import pack_root
 from engine.pack.load import load_pack
-from engine.pack.locate import default_pack_root
 from engine.source.diagnostics import DiagnosticError, format_report
 
 
@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List the pack's source attributes and, per rule, its citations and the data categories it uses."""
         try:
-            loaded = load_pack(pack or default_pack_root())
+            loaded = load_pack(pack_root(pack))
         except DiagnosticError as exc:
             typer.echo(format_report(exc.diagnostics), err=True)
             raise typer.Exit(2) from None

@@ -19,9 +19,9 @@ from engine.authoring.coverage import features_folder, measure, run_features
 from engine.authoring.inline_tests import RuleTestCase, Status, collect, run_cases
 from engine.authoring.why_not import UnknownRule, explain
 from engine.authoring.why_not_text import why_not_text
+from engine.cli.packs import pack_root
 from engine.cli.testing_report import coverage_json, coverage_text, results_json, results_text
 from engine.generator import Generator
-from engine.pack.locate import default_pack_root
 from engine.run.trace import Evaluation
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 
@@ -79,7 +79,7 @@ def test_command(
     format: FormatOption = ReportFormat.text,
 ) -> None:
     """Run the rule tests (inline and *.tests.yaml): a report per failure, totals; exit 1 when one fails."""
-    root = pack or default_pack_root()
+    root = pack_root(pack)
     generator, cases = _cases(root, paths or [], keyword)
     results = run_cases(generator, cases)
     typer.echo(results_json(results) if format is ReportFormat.json else results_text(results), nl=False)
@@ -95,7 +95,7 @@ def coverage_command(
     no_features: Annotated[bool, typer.Option("--no-features", help="count the rule tests only")] = False,
 ) -> None:
     """Per rule and table row: fired in some test, shown not to fire in another; totals per domain."""
-    root = pack or default_pack_root()
+    root = pack_root(pack)
     generator, cases = _cases(root, [], None)
     results = run_cases(generator, cases)
     folder = None if no_features else features_folder(root)
