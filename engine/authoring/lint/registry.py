@@ -4,10 +4,13 @@ To register a check, import it and add it to ``PACK_CHECKS`` (a function of the 
 ``FILE_CHECKS`` (a function of the pack's folder, run even when the pack does not load). The checks
 other parts of careplan deliver go in like this (an import and one line in ``PACK_CHECKS`` each):
 
-    from engine.authoring.lint_fields import field_value_findings   # field_value_findings,
     from engine.authoring.citations import citation_findings         # citation_findings,
     from engine.pack.extend import overrides                          # overridden(overrides),
     from engine.authoring.lint.overridden import overridden
+
+The declared-field checks (``lint.unknown-value``, ``lint.out-of-range``) run in the pack loader
+itself (``engine.pack.field_values``), so every command refuses a pattern that can never match;
+their warnings reach lint through ``pack.warnings`` and are not registered twice here.
 """
 
 from __future__ import annotations
