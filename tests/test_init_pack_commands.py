@@ -96,6 +96,6 @@ def test_rules_catalogue_inside_the_init_pack_shows_the_override(inside: Path) -
     assert result.exit_code == 0, result.output
     default = RUNNER.invoke(cli.app, ["rules", "lifestyle.alcohol-men", "--pack", str(Path(cli.__file__).parent)])
     assert default.exit_code == 0
-    version = [line for line in result.output.splitlines() if line.startswith("lifestyle.alcohol-men")][0].split()[1]
-    base = [line for line in default.output.splitlines() if line.startswith("lifestyle.alcohol-men")][0].split()[1]
+    version = next(line for line in result.output.splitlines() if line.startswith("lifestyle.alcohol-men")).split()[1]
+    base = next(line for line in default.output.splitlines() if line.startswith("lifestyle.alcohol-men")).split()[1]
     assert version != base  # the scaffold's override (version bumped) is what the checkout's commands see
