@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
+from tests.batch_helpers import careplan
 from tests.packs import write_pack
 
 runner = CliRunner()
@@ -182,3 +183,22 @@ def test_the_patient_schema_is_the_packs(lung: Path) -> None:
     assert set(lifestyle) == {"smoking", "pack_years", "quit_date"}
     default_lifestyle = json.loads(default_schema.stdout)["$defs"]["Lifestyle"]["properties"]
     assert "smoking" in default_lifestyle and "pack_years" not in default_lifestyle
+
+
+def test_batch_reads_records_with_the_packs_own_fields(lung: Path, tmp_path: Path) -> None:
+    """A batch with --pack checks and plans each record against that pack's declared fields (in the
+    worker processes too), so pack_years is a field there, not an unknown key."""
+    cohort = tmp_path / "cohort.ndjson"
+    cohort.write_text(
+        '{"id": "heavy", "demographics": {"age": 60}, "lifestyle": {"smoking": "current", "pack_years": 30}}\n'
+        '{"id": "light", "demographics": {"age": 60}, "lifestyle": {"smoking": "current", "pack_years": 5}}\n'
+        '{"id": "typo", "demographics": {"age": 60}, "lifestyle": {"pack_yeras": 30}}\n', encoding="utf-8")
+    out = tmp_path / "run"
+    done = careplan("batch", str(cohort), "--out", str(out), "--pack", str(lung), "-j", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    plans = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in (out / "plans").glob("*.json")}
+    assert sorted(plans) == ["heavy", "light"]
+    assert [r["id"] for r in plans["heavy"]["recommendations"]] == ["lung.ldct"]
+    assert plans["light"]["recommendations"] == []
+    errors = [json.loads(line) for line in (out / "errors.ndjson").read_text(encoding="utf-8").splitlines()]
+    assert [(e["line"], "pack_yeras" in e["message"]) for e in errors] == [(3, True)]

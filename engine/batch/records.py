@@ -119,10 +119,11 @@ def _json_problem(record: Record, text: str) -> DiagnosticError | None:
     return None
 
 
-def load_record(record: Record) -> Patient:
-    """The record's patient, checked as ``generate`` checks a file; DiagnosticError names line and field."""
+def load_record(record: Record, model: type[Patient] | None = None) -> Patient:
+    """The record's patient, checked as ``generate`` checks a file against the pack's patient ``model``;
+    DiagnosticError names line and field."""
     if record.path is not None:
-        return load_patient(record.path, record.source)
+        return load_patient(record.path, record.source, model)
     line = record.line or 0
     if record.undecodable_at is not None:
         raise DiagnosticError([Diagnostic(Location(record.source, line, record.undecodable_at), "source.encoding",
@@ -132,6 +133,6 @@ def load_record(record: Record) -> Patient:
     if problem is not None:
         raise problem
     try:
-        return parse_patient(text, record.source)
+        return parse_patient(text, record.source, model)
     except DiagnosticError as exc:
         raise DiagnosticError([_on_line(d, line) for d in exc.diagnostics]) from None

@@ -23,6 +23,7 @@ from engine.batch.records import BatchInput, Record, load_record
 from engine.batch.summary import Summary
 from engine.batch.work import Outcome, Settings, Task
 from engine.generator import Generator, generated_at
+from engine.patient.model import Patient
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, sort_diagnostics
 
 CHUNK_SIZE = 8
@@ -63,6 +64,7 @@ class _State:
     formats: tuple[str, ...]
     summary: Summary
     reporter: Reporter
+    model: type[Patient]  # the pack's patient model: records are checked as generate checks a file
     errors: dict[int, dict[str, Any]] = field(default_factory=dict)
     first_seen: dict[str, str] = field(default_factory=dict)  # case-folded id -> where its first record is
     order: list[str] = field(default_factory=list)  # the ids of good records, in input order
@@ -81,7 +83,7 @@ class _State:
         for record in records:
             self.summary.records += 1
             try:
-                patient = load_record(record)
+                patient = load_record(record, self.model)
             except DiagnosticError as exc:
                 self.errors[record.index] = error_entry(record, exc.diagnostics)
                 self.summary.bad += 1
@@ -101,7 +103,7 @@ class _State:
                 self.reporter.advance()
                 continue
             self.pending[record.index] = (record, patient.id)
-            yield Task(record.index, patient)
+            yield Task(record.index, record)
 
     def finish(self, outcome: Outcome, pack_digest: str) -> None:
         record, patient_id = self.pending.pop(outcome.index)
@@ -132,17 +134,16 @@ def _chunks(tasks: Iterator[Task]) -> Iterator[list[Task]]:
         yield chunk
 
 
-def checked_pack_digest(pack_root: Path | None) -> str:
-    """The pack's digest, compiling it once here so a bad pack fails before any output (exit 2).
-
-    The compiled pack is dropped on return: only the workers keep one.
-    """
-    return Generator(pack_root).compiled.digest
+def checked_pack(pack_root: Path | None) -> tuple[str, type[Patient]]:
+    """The pack's digest and patient model, compiling it once here so a bad pack fails before any
+    output (exit 2). The compiled pack is dropped on return: only the workers keep one."""
+    generator = Generator(pack_root)
+    return generator.compiled.digest, generator.patient_model
 
 
 def run_batch(source: BatchInput, options: BatchOptions, reporter: Reporter, clock: Any) -> Summary:
     """Run the batch; DiagnosticError for a bad INPUT, option, pack or output directory (exit 2)."""
-    digest = checked_pack_digest(options.pack_root)
+    digest, model = checked_pack(options.pack_root)
     tree = OutputTree(options.out)
     tree.open()
     journal = Journal(tree.journal, JournalHeader(digest, options.formats, options.audience))
@@ -150,7 +151,7 @@ def run_batch(source: BatchInput, options: BatchOptions, reporter: Reporter, clo
         journal.open()
         settings = Settings(str(options.pack_root.resolve()) if options.pack_root else None, options.formats,
                             options.audience, generated_at())
-        state = _State(tree, journal, options.formats, Summary(), reporter)
+        state = _State(tree, journal, options.formats, Summary(), reporter, model)
         started = clock()
         executor = make_executor(options.executor, settings, options.workers, options.scheduler)
         reporter.start(source.total)

@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine.batch.records import Record, load_record
 from engine.generator import Generator
-from engine.patient.model import Patient
 from engine.render.documents import RenderError
 from engine.run.runtime import EngineError
 from engine.source.diagnostics import Diagnostic
@@ -32,8 +32,12 @@ class Settings:
 
 @dataclass(frozen=True)
 class Task:
+    """A record to plan. The record, not its validated patient, crosses to the worker: a pack's patient
+    model is built from its declarations at run time and cannot be pickled; the worker reads the record
+    with its own pack's model (the main process has already read it once, to report bad records)."""
+
     index: int  # the record's place in the input
-    patient: Patient
+    record: Record
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def plan_one(generator: Generator, settings: Settings, task: Task) -> Outcome:
 def _plan_one(generator: Generator, settings: Settings, task: Task) -> Outcome:
     digest = generator.compiled.digest
     try:
-        result = generator.run(task.patient, at=settings.at)
+        result = generator.run(load_record(task.record, generator.patient_model), at=settings.at)
         documents = {fmt: _document(generator.render(result.plan, fmt, settings.audience))
                      for fmt in settings.formats}
     except EngineError as exc:
