@@ -18,7 +18,7 @@ from engine.lang.patterns import Pattern, PatternContext, check_ref, parse_patte
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.tables import TableRow, column_references, fill_row, load_table
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, Severity, did_you_mean
-from engine.source.document import PathKey, SourceDoc, load_file
+from engine.source.document import PathKey, SourceDoc, load_file, value_at
 from engine.source.pydantic_errors import diagnostics_from
 
 ARITHMETIC = ("add", "mul")
@@ -27,17 +27,6 @@ _TEXT_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\}"
 
 def _is_placeholder(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"column"}
-
-
-def _at(data: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
 
 
 def load_rule_file(root: Path, path: Path, display: str, schema: FactSchema,
@@ -80,7 +69,7 @@ def _placeholder_error(diagnostic: Diagnostic, doc: SourceDoc) -> bool:
     for part in re.findall(r"[^.\[\]]+|\[\d+\]", diagnostic.field_path):
         path.append(int(part[1:-1]) if part.startswith("[") else part)
     for length in range(len(path), 0, -1):
-        value = _at(doc.data, tuple(path[:length]))
+        value = value_at(doc.data, tuple(path[:length]))
         if _is_placeholder(value) or (isinstance(value, str) and "{row." in value):
             return True
     return False

@@ -78,6 +78,18 @@ class SourceDoc:
             trail = trail[:-1]
 
 
+def value_at(data: Any, at: Sequence[str | int]) -> Any:
+    """The value at path ``at`` inside parsed ``data`` (mappings by key, lists by index); None if absent."""
+    for part in at:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
 def format_field_path(at: Sequence[str | int]) -> str:
     """``("vitals", "blood_pressure", 0, "systolic")`` -> ``vitals.blood_pressure[0].systolic``."""
     text = ""

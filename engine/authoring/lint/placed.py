@@ -14,7 +14,7 @@ from engine.lang.patterns import Pattern
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.tables import column_references
 from engine.source.diagnostics import Location
-from engine.source.document import PathKey
+from engine.source.document import PathKey, value_at
 
 
 @dataclass(frozen=True)
@@ -52,20 +52,9 @@ def variants_placed(source: RuleSource, rule: Rule) -> list[list[PlacedPattern]]
     return [[*base, alt] for alt in alternatives] if alternatives else [base]
 
 
-def _at(data: Any, path: PathKey) -> Any:
-    for part in path:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
 def from_table(source: RuleSource, path: PathKey) -> bool:
     """Whether what the rule file holds at ``path`` names a table column."""
-    return bool(column_references(_at(source.doc.data, path)))
+    return bool(column_references(value_at(source.doc.data, path)))
 
 
 def locate(source: RuleSource, rule: Rule, path: PathKey, *, key: bool = False) -> Location:
