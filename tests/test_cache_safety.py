@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 import cli
 from engine.compile import cache
-from engine.compile.cache import entry_key, load_compiled, private_directory
+from engine.compile.cache import entry_file, entry_key, load_compiled, private_directory
 from engine.compile.compiler import compile_pack
 from engine.compile.snapshot import SnapshotError, decode, encode
 from engine.pack.load import load_pack, pack_digest
@@ -49,7 +49,7 @@ def generate(patient_file: Path, root: Path, cache_dir: Path | None) -> str:
 
 
 def entry_of(root: Path, cache_dir: Path) -> Path:
-    return cache_dir / f"{entry_key(pack_digest(root), include_drafts=False)[:40]}.json"
+    return entry_file(cache_dir, root, include_drafts=False)[0]
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def _forged(root: Path, text: str) -> bytes:
     """An entry an attacker could write: well formed, right key and checksum, a changed recommendation."""
     pack = load_pack(root)
     payload = json.dumps(encode(pack, compile_pack(pack))).replace("kidney check", text).encode()
-    header = {"format": "careplan-compiled-pack/1", "key": entry_key(pack_digest(root), False),
+    header = {"format": "careplan-compiled-pack/1", "key": entry_file(Path(), root, include_drafts=False)[1],
               "sha256": hashlib.sha256(payload).hexdigest()}
     return json.dumps(header).encode() + b"\n" + payload
 

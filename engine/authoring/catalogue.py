@@ -87,6 +87,9 @@ def _entry(source: RuleSource, citations: Citations) -> RuleEntry:
     if spec.evidence.cite:
         evidence["cite"] = ", ".join(spec.evidence.cite)
         evidence["citation"] = _cited(spec.evidence.cite, citations)
+        main = citations.find(spec.evidence.cite[0])
+        if "source" not in evidence and main is not None:
+            evidence["source"] = main[1].source  # the publisher, as the plan's evidence names it
     if not rules:
         conditions = "(no rule: the table selects no row)"
     elif spec.table is not None and rules[0].row is not None:

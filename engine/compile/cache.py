@@ -161,6 +161,13 @@ def _cached(entry: Path, key: str, digest: str, root: Path) -> tuple[Pack, Compi
     return pack, compiled
 
 
+def entry_file(directory: Path, root: Path, include_drafts: bool) -> tuple[Path, str]:
+    """The cache file of the pack at ``root`` and its key: the pack's digest, and the default pack's
+    fields when it reads them (a pack without its own fields.yaml)."""
+    key = entry_key(pack_digest(root) + inherited_fields_digest(root), include_drafts)
+    return directory / f"{key[:40]}.json", key
+
+
 def load_compiled(root: Path) -> tuple[Pack, CompiledPack]:
     """The pack at ``root``, checked and compiled, from the cache when nothing has changed."""
     root = resolve_pack_root(root)  # an extending pack: its merged copy, whose digest covers the base too
@@ -170,8 +177,7 @@ def load_compiled(root: Path) -> tuple[Pack, CompiledPack]:
         pack = load_pack(root, include_drafts=include_drafts)
         return pack, compile_pack(pack)
     digest = pack_digest(root)
-    key = entry_key(digest + inherited_fields_digest(root), include_drafts)  # the default's fields, if it reads them
-    entry = directory / f"{key[:40]}.json"
+    entry, key = entry_file(directory, root, include_drafts)
     found = _cached(entry, key, digest, root)
     if found is not None:
         return found
