@@ -61,6 +61,8 @@ def _value(annotation: Any, variant: int, name: str, full: bool, depth: int) -> 
         return _value(present[variant % len(present)], variant, name, full, depth)
     if origin in (list, dict):
         return _container(origin, args, variant, name, full, depth)
+    if origin is tuple:  # a [low, high] pair (dose_range_percent): in order, as the plan gives it
+        return tuple(sorted(_value(arg, variant + i, name, full, depth + 1) for i, arg in enumerate(args)))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return _model(annotation, variant, full, depth)
     return _scalar(annotation, variant, name)
