@@ -36,7 +36,9 @@ Feature: QA demo
 def _pytest(folder: Path, feature: str, *args: str, name: str = "qa-demo.feature") -> tuple[int, str]:
     (folder / "conftest.py").write_text(CONFTEST, encoding="utf-8")
     (folder / name).write_text(feature, encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # A fixed width: pytest cuts its short summary to the terminal's width, so without it the
+    # output a test reads would depend on the machine's COLUMNS.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80"}
     done = subprocess.run([sys.executable, "-m", "pytest", "-c", str(ROOT / "pyproject.toml"), "--rootdir",
                            str(folder), "-p", "no:cacheprovider", "-q", str(folder / name), *args],
                           cwd=folder, env=env, capture_output=True, text=True, check=False)
@@ -78,7 +80,8 @@ def test_a_bad_given_value_fails_in_one_line_naming_the_step_and_the_field(tmp_p
     assert "400 years old" in feature
     code, out = _pytest(tmp_path, feature)
     assert code == 1
-    failure = [line for line in out.splitlines() if "refuses" in line]
+    # The failure's own report (pytest's short summary repeats it after "FAILED <test> - ").
+    failure = [line for line in out.splitlines() if "refuses" in line and not line.startswith("FAILED ")]
     assert failure == ['qa-demo.feature:6: the step "And the patient is 400 years old" gives the patient a value '
                        "a patient file refuses: demographics.age: value is outside 0..120 years"], out
     assert "pydantic" not in out and "ValidationError" not in out and "Traceback" not in out
