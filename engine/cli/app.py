@@ -38,6 +38,7 @@ from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
+from engine.pack.calculator_vectors import run_pack_vectors
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
 from engine.pack.locate import default_pack_root
 from engine.patient.declared import patient_model
@@ -285,6 +286,8 @@ def _validate_pack(root: Path, include_drafts: bool, diagnostics: list[Diagnosti
         diagnostics.extend(exc.diagnostics)
         return None
     announce(loaded)
+    vectors = run_pack_vectors(loaded.root, loaded.calculators, loaded.schema)  # a failing one is an error
+    diagnostics.extend(vectors.diagnostics)
     for note in _inactive_notes(loaded):
         typer.echo(note, err=True)
     findings = lint_loaded(loaded)  # careplan lint: its errors fail validate, its warnings are shown
@@ -306,7 +309,8 @@ def _validate_pack(root: Path, include_drafts: bool, diagnostics: list[Diagnosti
     return (f"{root}: {len(loaded.sources)} rule files, {len(loaded.rules)} rules, "
             f"{len(generator.compiled.rulesets)} rulesets, "
             f"{sum(r.passed for r in results)}/{len(results)} inline tests passed"
-            + (f", {retired} retired and {drafts} draft rule files not compiled" if loaded.inactive else ""))
+            + (f", {retired} retired and {drafts} draft rule files not compiled" if loaded.inactive else "")
+            + (f", {vectors.passed}/{vectors.total} calculator vectors passed" if vectors.total else ""))
 
 
 @app.command()

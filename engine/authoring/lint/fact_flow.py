@@ -16,6 +16,7 @@ from engine.authoring.lint.placed import every_rule, locate, placed_patterns
 from engine.clinical.drug_classes import DRUG_CLASSES_FILE
 from engine.clinical.pedigree import CANCER_SITES_FILE, RELATIVES_FILE
 from engine.lang.rule import RuleSource
+from engine.pack.calculators import CALCULATORS_FILE
 from engine.pack.load import Pack
 from engine.source.diagnostics import DiagnosticError, Location, Severity
 from engine.source.document import load_file
@@ -76,6 +77,7 @@ def unused_fact_types(pack: Pack) -> list[Finding]:
 
 def unused_knowledge(pack: Pack) -> list[Finding]:
     named = {s.spec.table.file for s in pack.sources + pack.inactive if s.spec.table is not None}
+    named |= {CALCULATORS_FILE, *(c.vectors_path for c in pack.calculators)}  # read by the loader and validate
     found: list[Finding] = []
     for path in sorted((pack.root / "knowledge").rglob("*")):
         display = path.relative_to(pack.root).as_posix()
