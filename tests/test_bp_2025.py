@@ -84,7 +84,8 @@ def test_replaces_drops_every_base_file_under_the_folder_and_keeps_the_rest(tmp_
     ("rules/bp", "pack.yaml:4:11: error[pack.bad-replaces] replaces must be a list of folders of the base pack"),
     ("[../rules]", "pack.yaml:4:12: error[pack.bad-replaces] replaces: '../rules' is not a folder under rules/"),
     ("[rules]", "pack.yaml:4:12: error[pack.bad-replaces] replaces: 'rules' is not a folder under rules/"),
-    ("[rules/nowhere]", "pack.yaml:4:12: error[pack.bad-replaces] replaces: the base pack has no folder 'rules/nowhere'"),
+    ("[rules/nowhere]",
+     "pack.yaml:4:12: error[pack.bad-replaces] replaces: the base pack has no folder 'rules/nowhere'"),
     ("[3]", "pack.yaml:4:12: error[pack.bad-replaces] replaces: each entry is a folder path (text)"),
 ])
 def test_a_bad_replaces_is_a_located_error_and_exit_2(tmp_path: Path, value: str, message: str) -> None:
