@@ -154,3 +154,18 @@ def test_generate_with_the_2017_pack_names_it_in_the_plan(tmp_path: Path) -> Non
     cited = {c for r in plan["recommendations"] if r["id"] == "bp.start-first-line-medicine"
              for c in [r["evidence"]["source"]]}
     assert cited == {"ACC/AHA"}
+
+
+def test_a_bare_pack_name_finds_the_shipped_pack_and_an_unknown_one_is_a_clear_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no directory acc-aha-2017 here: the name is the shipped pack's
+    patient = tmp_path / "p.yaml"
+    patient.write_text("id: p\ndemographics: {age: 60}\nvitals: {blood_pressure: [{systolic: 186, diastolic: 100}]}\n",
+                       encoding="utf-8")
+    code, out, err = run("generate", str(patient), "--pack", "acc-aha-2017", "--format", "json")
+    assert code == 1, err  # an urgent warning: the 2017 crisis
+    plan = json.loads(out)
+    assert plan["pack"]["name"] == "acc-aha-2017"
+    assert [a["value"] for a in plan["assessments"] if a["kind"] == "bp-category"] == ["hypertensive crisis"]
+    code, _, err = run("generate", str(patient), "--pack", "no-such-pack")
+    assert code == 2 and "no-such-pack" in err and "Traceback" not in err
