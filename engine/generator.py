@@ -7,7 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.clinical.calculators import DEFAULT_CALCULATORS
 from engine.clinical.pedigree import load_family_vocabulary
 from engine.compile.cache import load_compiled
 from engine.compile.compiler import compile_pack
@@ -57,7 +56,7 @@ class Generator:
 
     def facts(self, patient: Patient) -> list[Fact]:
         """The patient's engine facts, with the pack's knowledge (medicine classes, relatives) applied."""
-        return normalise(patient, self.pack.drug_classes, DEFAULT_CALCULATORS, self.family)
+        return normalise(patient, self.pack.drug_classes, self.pack.risk_calculators, self.family)
 
     def run(self, patient: Patient, at: str | None = None) -> Result:
         evaluation = self.evaluator.evaluate(self.facts(patient))

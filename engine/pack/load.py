@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.clinical.calculators import RiskCalculator
 from engine.clinical.drug_classes import DRUG_CLASSES_FILE, DrugClasses, load_drug_classes
 from engine.facts.field_file import OBSERVATIONS_FILE, field_files, load_declarations
 from engine.facts.fields import FieldDeclarations
@@ -21,6 +22,7 @@ from engine.facts.inputs import INPUT_TYPES
 from engine.facts.schema import FactSchema, FactType, FieldKind
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.rule_file import load_rule_file
+from engine.pack.calculators import DeclaredCalculator, load_calculators, mark_calculated
 from engine.pack.citation_refs import citation_errors
 from engine.pack.citations import Citations, load_citations
 from engine.pack.extend import resolve_pack_root
@@ -74,6 +76,12 @@ class Pack:
     citations: Citations = field(default_factory=Citations)  # knowledge/citations.yaml
     attribute_inputs: AttributeInputs = field(default_factory=AttributeInputs)  # source-attribute categories
     fields: FieldDeclarations = field(default_factory=FieldDeclarations)  # the patient fields it declares
+    calculators: tuple[DeclaredCalculator, ...] = ()  # knowledge/calculators.yaml: the risk equations it runs
+
+    @property
+    def risk_calculators(self) -> tuple[RiskCalculator, ...]:
+        """The implementations of the calculators it declares, in declaration order (the normaliser runs these)."""
+        return tuple(c.implementation for c in self.calculators)
 
     @property
     def rules(self) -> list[Rule]:
@@ -295,11 +303,13 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
     meta = _load_meta(root, diagnostics)
     fields = _declarations(root, diagnostics)
     schema = _load_schema(root, fields, diagnostics)
+    citations = load_citations(root, diagnostics)
+    calculators = load_calculators(root, schema, citations, diagnostics)
+    mark_calculated(schema, calculators)  # before the rules: they match a calculator's fact, never assert it
     sources = _load_sources(root, schema, diagnostics)
     diagnostics.extend(field_value_findings(sources, schema))  # smoking: nevr can never match
     drug_classes = load_drug_classes(root, diagnostics)
     _check_drug_classes(sources, drug_classes, diagnostics)
-    citations = load_citations(root, diagnostics)
     diagnostics.extend(citation_errors(sources, citations))
     attribute_inputs = load_attribute_inputs(root, schema, diagnostics)
     _check_required_templates(root, diagnostics)
@@ -311,7 +321,7 @@ def load_pack(root: Path, *, include_drafts: bool | None = None) -> Pack:
         # a plan made with draft rules says so: its pack version carries "+drafts"
         meta = meta.model_copy(update={"version": f"{meta.version}+drafts"})
     return Pack(root, meta, schema, active, pack_digest(root), diagnostics, drug_classes, inactive, drafts,
-                citations, attribute_inputs, fields)
+                citations, attribute_inputs, fields, calculators)
 
 
 def _check_drug_classes(sources: list[RuleSource], known: DrugClasses, diagnostics: list[Diagnostic]) -> None:

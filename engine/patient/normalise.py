@@ -77,6 +77,18 @@ def _word(value: Scalar | None) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _integer(value: Scalar | None) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _body_mass_index(patient: Patient) -> float | None:
+    """kg/m2 from the recorded height and weight, unrounded (the ``patient`` fact shows it to 1 decimal)."""
+    vitals = patient.vitals
+    if vitals.height_cm is None or vitals.weight_kg is None:
+        return None
+    return float(vitals.weight_kg / (vitals.height_cm / 100) ** 2)
+
+
 def risk_inputs(patient: Patient, systolic: float | None, classes: DrugClasses) -> RiskInputs:
     """What the risk calculators read. ``systolic`` is the unrounded mean of the category's readings.
 
@@ -86,16 +98,20 @@ def risk_inputs(patient: Patient, systolic: float | None, classes: DrugClasses) 
     hba1c = _number(patient.value("labs", "hba1c_percent"))
     smoking = _word(patient.value("lifestyle", "smoking"))
     age = patient.value("demographics", "age")
+    active = [_lower(m.name) or "" for m in patient.medications if m.status == "active"]
     return RiskInputs(
-        age=age if isinstance(age, int) and not isinstance(age, bool) else None,
+        age=_integer(age),
         sex=_word(patient.value("demographics", "sex")), race=_word(patient.value("demographics", "race")),
         total_cholesterol_mg_dl=_number(patient.value("labs", "total_cholesterol_mg_dl")),
         hdl_mg_dl=_number(patient.value("labs", "hdl_mg_dl")),
         systolic=systolic,
-        treated_for_hypertension=classes.any_lowers_bp(
-            _lower(m.name) or "" for m in patient.medications if m.status == "active"),
+        treated_for_hypertension=classes.any_lowers_bp(active),
         diabetes=bool(names & _DIABETES) or (hba1c is not None and hba1c >= 6.5),
         smoker=None if smoking is None else smoking == "current",
+        egfr=_number(patient.value("labs", "egfr")), bmi=_body_mass_index(patient),
+        on_statin=any(classes.class_of(name) == "statin" for name in active),
+        uacr_mg_g=_number(patient.value("labs", "urine_acr_mg_g")), hba1c_percent=hba1c,
+        sdi_decile=_integer(patient.value("demographics", "sdi_decile")),
     )
 
 
@@ -152,7 +168,7 @@ def _blood_pressure(readings: list[BloodPressureReading], mean: tuple[float, flo
 def _risks(patient: Patient, systolic: float | None, classes: DrugClasses,
            calculators: Sequence[RiskCalculator]) -> list[Fact]:
     inputs = risk_inputs(patient, systolic, classes)
-    return [calculator.compute(inputs) for calculator in calculators]
+    return [fact for calculator in calculators for fact in calculator.compute(inputs)]
 
 
 def _conditions(patient: Patient) -> list[Fact]:
