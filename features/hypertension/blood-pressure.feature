@@ -40,6 +40,53 @@ Feature: Blood pressure (AHA/ACC 2025) and cardiovascular risk
     And the plan has a goal mentioning "below 120"
     And the follow-up interval is 90 days
 
+  Scenario: Stage 1 with a 10-year PREVENT risk of 7.5% or more adds one first-line medicine
+    Given a patient "stage1-prevent-high"
+    And the patient is a 60-year-old male
+    And the patient's race is "white"
+    And the patient's blood pressure is 134/84
+    And the patient's labs:
+      | field                   | value |
+      | total_cholesterol_mg_dl | 206   |
+      | hdl_mg_dl               | 45    |
+      | egfr                    | 90    |
+    And the patient's smoking status is "never"
+    When the care plan is generated
+    Then the rule "bp.stage1-ascvd-risk-medicine" fired
+    And the recommendation "bp.start-first-line-medicine" has action "start"
+    And the plan has no recommendation "bp.stage1-lifestyle-first"
+    And the follow-up interval is 30 days
+
+  Scenario: Stage 1 just under a PREVENT risk of 7.5% starts with the lifestyle trial
+    Given a patient "stage1-prevent-low"
+    And the patient is a 60-year-old male
+    And the patient's race is "white"
+    And the patient's blood pressure is 134/84
+    And the patient's labs:
+      | field                   | value |
+      | total_cholesterol_mg_dl | 205   |
+      | hdl_mg_dl               | 45    |
+      | egfr                    | 90    |
+    And the patient's smoking status is "never"
+    When the care plan is generated
+    Then the rule "bp.stage1-ascvd-risk-medicine" did not fire
+    And the plan has a "lifestyle" recommendation "bp.stage1-lifestyle-first"
+    And the plan has no recommendation "bp.start-first-line-medicine"
+
+  Scenario: Stage 1 without an eGFR says the PREVENT risk is missing and does not decide silently
+    Given a patient "stage1-no-egfr"
+    And the patient is a 60-year-old male
+    And the patient's blood pressure is 134/84
+    And the patient's labs:
+      | field                   | value |
+      | total_cholesterol_mg_dl | 206   |
+      | hdl_mg_dl               | 45    |
+    And the patient's smoking status is "never"
+    When the care plan is generated
+    Then the plan has a data gap mentioning "could not be computed (eGFR not recorded)"
+    And the plan has a "lifestyle" recommendation "bp.stage1-lifestyle-first"
+    And the plan has no recommendation "bp.start-first-line-medicine"
+
   Scenario: Stage 1 with diabetes adds one first-line medicine without a risk estimate
     Given a patient "stage1-diabetes"
     And the patient is a 58-year-old female
