@@ -9,6 +9,9 @@ temporary copy, made once per process and pack content) that the loader reads li
   id adds a rule;
 * knowledge/ and templates/ files are merged by path: the extending pack's file replaces the base's
   file of the same path, every other base file is inherited;
+* ``replaces: [rules/bp, knowledge/bp]`` (engine.pack.replaces) drops whole base folders: no base file
+  under them is inherited, so a pack can carry another guideline for a domain without the base's
+  rules of that domain firing beside its own;
 * ``pack.yaml`` is the extending pack's own (its name and version name the plan's pack), with the
   base's ``data_versions`` added when it declares none.
 
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from engine.pack.locate import default_pack_root
+from engine.pack.replaces import is_replaced, replaced_folders
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 from engine.source.document import SourceDoc, load_file, parse_text
 
@@ -140,11 +144,13 @@ def _merge(root: Path, base: Path) -> Extension:
         return known
     merged = Path(tempfile.mkdtemp(prefix="careplan-pack-")) / "pack"  # 0700 parent: private to this user
     _SCRATCH.append(merged.parent)
+    replaced = replaced_folders(root, base)
     own = _own_rule_ids(root)
-    base_ids = _base_rule_ids(base)
+    base_ids = {rule_id: relative for rule_id, relative in _base_rule_ids(base).items()
+                if not is_replaced(PurePosixPath("rules") / relative, replaced)}
     _copy_rules(root, base, merged, own, base_ids)
     for name in _MERGED_FOLDERS:
-        _overlay_folder(base / name, merged / name)
+        _overlay_folder(base / name, merged / name, base, replaced)
         _overlay_folder(root / name, merged / name)
     (merged / "pack.yaml").write_text(_merged_meta(root, base), encoding="utf-8")
     overrides = sorted((rule_id, at) for rule_id, at in own.items() if rule_id in base_ids)
@@ -218,10 +224,14 @@ def _copy_rules(root: Path, base: Path, merged: Path, own: dict[str, Location],
         shutil.copyfile(base / "rules" / relative, target)
 
 
-def _overlay_folder(source: Path, target: Path) -> None:
+def _overlay_folder(source: Path, target: Path, base: Path | None = None,
+                    replaced: tuple[PurePosixPath, ...] = ()) -> None:
+    """Copy the files under ``source`` to ``target``, leaving out those under a replaced folder of ``base``."""
     if not source.is_dir():
         return
     for path in sorted(source.rglob("*")):
+        if base is not None and is_replaced(PurePosixPath(path.relative_to(base).as_posix()), replaced):
+            continue
         if path.is_file():
             destination = target / path.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)

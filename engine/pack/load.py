@@ -48,6 +48,9 @@ class PackMeta(BaseModel):
     data_versions: dict[str, str] = Field(default_factory=dict, description="source -> version of its data")
     extends: str | None = Field(default=None, description="'default' or the path of the pack this one extends "
                                                           "(engine.pack.extend)")
+    replaces: list[str] = Field(default_factory=list, description="folders of the base pack (e.g. rules/bp, "
+                                                                  "knowledge/bp) whose files are not inherited "
+                                                                  "(engine.pack.extend)")
     source_attributes: SourceAttributes | None = Field(
         default=None, description="decision-support source attributes (HTI-1, 45 CFR 170.315(b)(11)(iv))")
 

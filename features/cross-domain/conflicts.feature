@@ -14,6 +14,7 @@ Feature: Cross-domain conflicts
       | total_cholesterol_mg_dl | 210   |
       | hdl_mg_dl               | 45    |
       | ldl_mg_dl               | 140   |
+      | egfr                    | 90    |
     And the patient's smoking status is "never"
 
   Scenario: The patient's risk calls for a blood-pressure medicine and a statin
@@ -62,4 +63,4 @@ Feature: Cross-domain conflicts
     Then "bp.start-first-line-medicine" is suppressed by "bp.pregnancy-medicine"
     And "bp.start-first-line-medicine/alternative:lisinopril" is suppressed by "bp.pregnancy-contraindicated-classes"
     And "bp.start-first-line-medicine/alternative:losartan" is suppressed by "bp.pregnancy-contraindicated-classes"
-    And the recommendation "bp.pregnancy-medicine" offers "labetalol, nifedipine, methyldopa"
+    And the recommendation "bp.pregnancy-medicine" offers "labetalol, nifedipine"

@@ -1,5 +1,5 @@
 @hypertension
-Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
+Feature: Blood pressure and lifestyle (AHA/ACC 2025): Patient A
   Patient A (examples/patient-a.yaml) is 52, has stage 1 hypertension, a BMI of about 29, little
   activity (30 min/week), a salty diet (3800 mg sodium/day), few fruit and vegetables and low
   stress. The plan should be lifestyle-first.
@@ -48,7 +48,7 @@ Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
       | 152      | 96        | stage 2 hypertension |
 
   Scenario: The office readings give the category; home readings are never averaged in
-    # ACC/AHA 2017 section 4.2, Table 11: office and home values have their own thresholds. The
+    # AHA/ACC 2025 Table 7 (2017's Table 11 values): office and home values have their own thresholds. The
     # mean of all four readings (142/90) would be stage 2; the office mean (138/88) is stage 1.
     Given a patient "bp-mean"
     And the patient has these blood pressure readings:
@@ -60,7 +60,7 @@ Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
     When the care plan is generated
     Then the assessment "bp-category" is "stage 1 hypertension"
 
-  Scenario: A hypertensive crisis is an urgent warning
+  Scenario: Severe hypertension (above 180/120) is an urgent warning
     Given a patient "bp-crisis"
     And the patient is 67 years old
     And the patient has these blood pressure readings:
@@ -68,7 +68,7 @@ Feature: Blood pressure and lifestyle (ACC/AHA 2017): Patient A
       | 186      | 124       | office  |
       | 190      | 122       | office  |
     When the care plan is generated
-    Then the assessment "bp-category" is "hypertensive crisis"
+    Then the assessment "bp-category" is "severe hypertension"
     And the plan has an urgent warning
 
   Scenario: Normal blood pressure and a healthy lifestyle need no lifestyle advice
