@@ -80,3 +80,13 @@ Feature: Cancer screening by age and sex (USPSTF), and the tests that no longer 
     When the care plan is generated
     Then the recommendation "prevention.cervical-screening" mentions "December 2024 USPSTF draft"
     And the recommendation "prevention.cervical-screening" mentions "self-collected"
+
+  Scenario: A BRCA1 carrier's own schedule replaces USPSTF mammography
+    Given a patient "brca-45"
+    And the patient is a 45-year-old female
+    And the patient has these genotypes:
+      | gene  | result   |
+      | BRCA1 | positive |
+    When the care plan is generated
+    Then "prevention.breast-screening" is suppressed by "prevention.breast-brca"
+    And the plan has no recommendation "prevention.breast-screening"
