@@ -17,7 +17,8 @@ Feature: Hereditary cancer risk from the family history (NCCN testing criteria)
       """
     When the care plan is generated
     Then the plan has no "referral" recommendations
-    And the plan has no "screening" recommendations
+    And the rule "hereditary.brca-screening" did not fire
+    And the rule "hereditary.lynch-colonoscopy" did not fire
     And the plan has no assessment "cancer-risk"
     And the rule "hereditary.family-cancer" did not fire
     And the rule "hereditary.carrier" did not fire
@@ -36,7 +37,7 @@ Feature: Hereditary cancer risk from the family history (NCCN testing criteria)
     And the recommendation "hereditary.refer-hboc" cites "NCCN" and has strength "strong"
     And the recommendation "hereditary.refer-hboc" mentions "breast cancer at age 50 or younger in a first- or second-degree relative (mother)"
     And the assessment "cancer-risk" is "hereditary breast/ovarian cancer criteria met"
-    And the plan has no data gaps
+    And the plan has no data gap suggesting "family history: age at diagnosis"
 
   Scenario Outline: The <relative>'s <condition> <verdict>
     Given a patient "fh-outline"
@@ -118,7 +119,7 @@ Feature: Hereditary cancer risk from the family history (NCCN testing criteria)
       """
     When the care plan is generated
     Then the plan has a "referral" recommendation "hereditary.refer-hboc"
-    And the plan has no data gaps
+    And the plan has no data gap suggesting "family history: age at diagnosis"
 
   Scenario: A relative's breast cancer after 50 with a pancreatic cancer on the same side meets the criteria
     Given a patient "fh-breast-pancreas"
