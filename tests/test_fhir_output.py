@@ -111,6 +111,18 @@ def test_the_harness_catches_a_dangling_reference_and_an_invalid_resource(plans:
         validate_entries(misspelt)
 
 
+def test_an_empty_text_in_a_pack_leaves_the_element_out_rather_than_break_the_bundle(plans: dict[str, Plan]) -> None:
+    plan = plans["patient-a"]
+    first = plan.recommendations[0]
+    assert first.evidence.citation  # the element exists before it is emptied
+    emptied = first.model_copy(update={"evidence": first.evidence.model_copy(update={"citation": ""})})
+    bundle = bundle_of(plan.model_copy(update={"recommendations": [emptied, *plan.recommendations[1:]]}))
+    validate_entries(bundle)
+    (group,) = resources(bundle, "RequestGroup")
+    assert "citation" not in group["action"][0]["documentation"][0]
+    assert group["action"][0]["documentation"][0]["type"] == "citation"
+
+
 @pytest.mark.parametrize("name", ["complex-patient", "pgx-panel", "lifestyle"])
 def test_one_request_group_action_per_recommendation(plans: dict[str, Plan], name: str) -> None:
     plan = plans[name]

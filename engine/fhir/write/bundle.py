@@ -12,8 +12,7 @@ plan (engine.fhir.write.identity), so the same plan gives the same bytes.
 from __future__ import annotations
 
 import json
-
-from fhir.resources.R4B.bundle import Bundle
+from typing import Any
 
 from engine.fhir.write.careplan import care_plan, recommendation_action, request_group
 from engine.fhir.write.goals import patient_goal, plan_goal
@@ -78,13 +77,32 @@ def plan_bundle(plan: Plan) -> Resource:
         "type": "collection", "timestamp": at,
         "entry": [{"fullUrl": urn, "resource": resource} for urn, resource in head.items + body.items],
     }
-    Bundle.model_validate(bundle)  # a resource the models refuse is a bug in this writer: exit 3, never output
+    bundle = _pruned(bundle)
+    _check(bundle)
     return bundle
 
 
 def bundle_json(plan: Plan) -> str:
     """The bundle as JSON text: keys sorted, two-space indent, UTF-8 characters as they are."""
     return json.dumps(plan_bundle(plan), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _pruned(node: Any) -> Any:
+    """The tree without empty strings, lists and objects: FHIR allows none (a pack may leave a text empty)."""
+    if isinstance(node, dict):
+        kept = {key: _pruned(value) for key, value in node.items()}
+        return {key: value for key, value in kept.items() if value not in ("", [], {})}
+    if isinstance(node, list):
+        return [item for item in (_pruned(value) for value in node) if item not in ("", [], {})]
+    return node
+
+
+def _check(bundle: Resource) -> None:
+    """fhir.resources' R4B models over the bundle: a resource they refuse is a bug in this writer (exit 3)."""
+    # imported here: loading the models takes most of a second, which every other command would pay
+    from fhir.resources.R4B.bundle import Bundle
+
+    Bundle.model_validate(bundle)
 
 
 def _patient(patient_id: str, ids: Identities) -> Resource:
