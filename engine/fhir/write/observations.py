@@ -21,6 +21,7 @@ UCUM = "http://unitsofmeasure.org"
 _OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 _V2_0074 = "http://terminology.hl7.org/CodeSystem/v2-0074"  # diagnostic service section: GE = Genetics
 _DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+# laboratory: required by the IG's base genomics profile; GE: the category its genomics report carries
 _GENOMICS_CATEGORY = [{"coding": [coding(_OBSERVATION_CATEGORY, "laboratory", "Laboratory")]},
                       {"coding": [coding(_V2_0074, "GE", "Genetics")]}]
 _ASSESSMENT_CATEGORY = [{"coding": [coding(_OBSERVATION_CATEGORY, "survey", "Survey")],
