@@ -271,3 +271,13 @@ def test_patient_audience_is_refused_for_fhir_with_a_hint() -> None:
     assert result.exit_code == 2 and result.stdout == ""
     assert "usage.unsupported" in result.stderr and "hint:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_patient_id_fhir_cannot_hold_gets_a_derived_id_and_keeps_the_files_id(plans: dict[str, Plan]) -> None:
+    plan = plans["patient-a"].model_copy(update={"patient_id": "clinic_7"})  # "_" is not in FHIR's id syntax
+    bundle = bundle_of(plan)
+    validate_entries(bundle)
+    (patient,) = resources(bundle, "Patient")
+    assert patient["id"] != "clinic_7" and "_" not in patient["id"]
+    assert patient["identifier"] == [{"system": "urn:careplan:patient-id", "value": "clinic_7"}]
+    assert resources(bundle_of(plans["patient-a"]), "Patient")[0]["id"] == "patient-a"
