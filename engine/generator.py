@@ -11,6 +11,7 @@ from engine.clinical.pedigree import load_family_vocabulary
 from engine.compile.cache import load_compiled
 from engine.compile.compiler import compile_pack
 from engine.facts.fact import Fact
+from engine.fhir.write import bundle_json
 from engine.pack.load import Pack
 from engine.pack.locate import default_pack_root
 from engine.patient.declared import patient_model
@@ -66,4 +67,6 @@ class Generator:
     def render(self, plan: Plan, fmt: str, audience: str = "clinician") -> str:
         if fmt == "json":
             return plan.to_json()
+        if fmt == "fhir":  # one bundle for every audience (docs/fhir-output.md)
+            return bundle_json(plan)
         return render(plan, self.pack.templates, fmt, audience)

@@ -121,8 +121,8 @@ def test_missing_file_and_bad_arguments_exit_2(tmp_path: Path) -> None:
     assert code == 2 and "no such file" in err
     code, _, err = run("generate", str(ROOT / "examples/patient-a.yaml"), "--format", "pdf")
     assert code == 2
-    code, _, err = run("generate", str(ROOT / "examples/patient-a.yaml"), "--format", "fhir")
-    assert code == 2 and "FHIR output is not available" in err
+    code, _, err = run("generate", str(ROOT / "examples/patient-a.yaml"), "--format", "fhir", "--audience", "patient")
+    assert code == 2 and "usage.unsupported" in err and "--audience patient" in err
 
 
 def test_validate_default_pack_exits_0() -> None:

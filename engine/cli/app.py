@@ -212,9 +212,11 @@ def generate(
     audit_db: AuditDbOption = None,
 ) -> None:
     """Generate a care plan for one patient."""
-    if format is Format.fhir:
-        _fail([Diagnostic(Location("--format"), "usage.unsupported",
-                          "FHIR output is not available in this version; use md, html or json")])
+    if format is Format.fhir and audience is Audience.patient:
+        _fail([Diagnostic(Location("--audience"), "usage.unsupported",
+                          "--audience patient: the FHIR bundle is one for every reader (it carries the "
+                          "patient wording next to the clinician's)",
+                          hint="leave out --audience for FHIR, or use --format html --audience patient")])
     if out is not None:
         _check_output(out, "--out")
     generator, result = _plan(patient_file, pack)
