@@ -113,8 +113,17 @@ def test_the_2017_pack_has_exactly_its_own_bp_rules() -> None:
 def test_severe_hypertension_is_the_2025_name_and_hypertensive_crisis_2017s(
         default_generator: Generator, generator_2017: Generator) -> None:
     patient = "id: p\ndemographics: {age: 60}\nvitals: {blood_pressure: [{systolic: 186, diastolic: 100}]}\n"
-    assert _category(_plan(default_generator, patient)) == "severe hypertension"
-    assert _category(_plan(generator_2017, patient)) == "hypertensive crisis"
+    plan_2025 = _plan(default_generator, patient)
+    # The assessment's value keeps the contract's word (docs/contract.md, section 3: ACC/AHA 2017's
+    # words, so a receiving system acting on it keeps working); the 2025 name is its guideline term
+    # and the words of the urgent warning.
+    assert _category(plan_2025) == "hypertensive crisis"
+    category = next(a for a in plan_2025.assessments if a.kind == "bp-category")
+    assert category.details["guideline term"] == "severe hypertension"
+    assert any("severe hypertension" in w.text.lower() and w.severity == "urgent" for w in plan_2025.warnings)
+    plan_2017 = _plan(generator_2017, patient)
+    assert _category(plan_2017) == "hypertensive crisis"
+    assert "guideline term" not in next(a for a in plan_2017.assessments if a.kind == "bp-category").details
 
 
 def test_pregnancy_medicines_differ_between_the_packs(default_generator: Generator,

@@ -166,7 +166,8 @@ Feature: Blood pressure (AHA/ACC 2025) and cardiovascular risk
     And the patient is 67 years old
     And the patient's blood pressure is 192/118
     When the care plan is generated
-    Then the assessment "bp-category" is "severe hypertension"
+    Then the assessment "bp-category" is "hypertensive crisis"
+    And the plan has a warning mentioning "severe hypertension"
     And the plan has a recommendation "bp.hypertensive-urgency"
     And the recommendation "bp.hypertensive-urgency" mentions "outpatient"
     And the plan has no recommendation "bp.hypertensive-emergency"
@@ -209,7 +210,7 @@ Feature: Blood pressure (AHA/ACC 2025) and cardiovascular risk
       | 124      | 76        | elevated             | bp.follow-up[elevated]                          |
       | 134      | 78        | stage 1 hypertension | bp.follow-up-untreated[stage 1 hypertension]    |
       | 152      | 96        | stage 2 hypertension | bp.follow-up-medicine-started                   |
-      | 186      | 100       | severe hypertension  | bp.follow-up[severe hypertension]               |
+      | 186      | 100       | hypertensive crisis  | bp.follow-up[severe hypertension]               |
 
   Scenario: Above target on an ACE inhibitor, treatment is intensified, not duplicated
     Given a patient "on-treatment"

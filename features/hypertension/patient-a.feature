@@ -68,7 +68,8 @@ Feature: Blood pressure and lifestyle (AHA/ACC 2025): Patient A
       | 186      | 124       | office  |
       | 190      | 122       | office  |
     When the care plan is generated
-    Then the assessment "bp-category" is "severe hypertension"
+    Then the assessment "bp-category" is "hypertensive crisis"
+    And the plan has a warning mentioning "severe hypertension"
     And the plan has an urgent warning
 
   Scenario: Normal blood pressure and a healthy lifestyle need no lifestyle advice
