@@ -38,11 +38,10 @@ from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
-from engine.intake.records import load_record
+from engine.intake.records import load_record as load_patient  # any record: patient file, FHIR, PharmCAT
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
 from engine.pack.locate import default_pack_root
 from engine.patient.declared import patient_model
-from engine.patient.loader import load_patient
 from engine.plan.model import Plan
 from engine.render.documents import RenderError, check_templates
 from engine.render.explain import explain_text
@@ -149,7 +148,7 @@ def _plan(patient_file: Path, pack: Path | None) -> tuple[Generator, Result]:
     """The patient's plan; bad input exits 2, an engine failure exits 3 with no plan."""
     generator = _generator(pack)
     try:
-        patient = load_record(patient_file, str(patient_file), generator.patient_model)
+        patient = load_patient(patient_file, str(patient_file), generator.patient_model)
     except DiagnosticError as exc:
         _fail(exc.diagnostics)
     if patient.load_warnings:
@@ -330,7 +329,7 @@ def validate(
         if path.is_dir():
             continue
         try:
-            read = load_record(path, str(path), patient_model(pack_fields(packs[0])))
+            read = load_patient(path, str(path), patient_model(pack_fields(packs[0])))
             if read.load_warnings:  # noted, not refused: the exit code stays 0
                 typer.echo(format_report(list(read.load_warnings)), err=True)
             summary.append(f"{path}: patient file is valid")
