@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
-from engine.batch.records import Record
+from engine.batch.records import Record, open_input
 from engine.batch.records import load_record as load_batch_record
 from engine.generator import Generator
 from engine.intake.records import load_record
@@ -221,3 +221,23 @@ def test_an_ndjson_line_holding_a_bad_bundle_is_located_at_its_line(default_gene
     assert refused.value.report().startswith("cohort.ndjson:2:") and "fhir.unknown-type" in refused.value.report()
     good = Record(0, "cohort.ndjson", 1, text=json.dumps(_example_bundle("patient-b")))
     assert load_batch_record(good, default_generator.patient_model).id == "patient-b"
+
+
+def test_bulk_ndjson_of_several_patients_is_one_record_each(tmp_path: Path, default_generator: Generator) -> None:
+    first, second = _example_bundle("patient-a"), _example_bundle("pgx-panel")
+    lines = [json.dumps(e["resource"]) for pair in zip(first["entry"], second["entry"], strict=False)
+             for e in pair] + [json.dumps(e["resource"]) for e in second["entry"][len(first["entry"]):]]
+    orphan = {"resourceType": "Observation", "status": "final", "subject": {"reference": "Patient/nobody"},
+              "code": {"coding": [{"system": LOINC, "code": "8302-2"}]}}
+    path = tmp_path / "Export.ndjson"
+    path.write_text("\n".join([*lines, json.dumps(orphan)]) + "\n", encoding="utf-8")
+    batch_input = open_input(str(path))
+    assert (batch_input.kind, batch_input.total) == ("fhir-bulk", 3)
+    records = list(batch_input.records())
+    patients = [load_batch_record(r, default_generator.patient_model) for r in records[:2]]
+    assert [p.id for p in patients] == ["patient-a", "pgx-panel"]
+    assert _recommendations(default_generator.run(patients[1], at="x").plan) == \
+        _recommendations(_plan(default_generator, BUNDLES / "pgx-panel.json"))
+    with pytest.raises(DiagnosticError) as refused:  # the orphan is a record of its own, refused, not dropped
+        load_batch_record(records[2], default_generator.patient_model)
+    assert refused.value.report().startswith(f"{path}:{len(lines) + 1}:") and "found 0" in refused.value.report()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from engine.intake.bulk import bundles_by_patient, is_bulk_resource
 from engine.intake.records import load_record as load_any_record
 from engine.intake.records import parse_record
 from engine.patient.model import Patient
@@ -48,13 +49,17 @@ class BatchInput:
 
     shown: str
     total: int | None
-    kind: str  # "directory", "ndjson" or "stdin"
+    kind: str  # "directory", "ndjson", "fhir-bulk" or "stdin"
     files: tuple[Path, ...] = ()
+    grouped: tuple[tuple[int, str], ...] = ()  # fhir-bulk: (first line, one patient's Bundle)
 
     def records(self) -> Iterator[Record]:
         if self.kind == "directory":
             for index, path in enumerate(self.files):
                 yield Record(index, str(path), None, path=path)
+        elif self.kind == "fhir-bulk":
+            for index, (line, text) in enumerate(self.grouped):
+                yield Record(index, self.shown, line, text=text)
         elif self.kind == "stdin":
             yield from _ndjson_records(sys.stdin.buffer, STDIN_SHOWN)
         else:
@@ -83,9 +88,21 @@ def open_input(spec: str) -> BatchInput:
     try:
         with path.open("rb") as stream:
             total = sum(1 for raw in stream if raw.strip())
+            stream.seek(0)
+            first = next((raw for raw in stream if raw.strip()), b"")
     except OSError as exc:
         raise _bad_input(spec, exc.strerror or "cannot be read", "check the file's permissions") from None
+    if is_bulk_resource(first.decode("utf-8", errors="replace")):
+        return _fhir_bulk(spec, path)
     return BatchInput(spec, total, "ndjson")
+
+
+def _fhir_bulk(spec: str, path: Path) -> BatchInput:
+    """FHIR Bulk Data NDJSON: one record per patient (engine.intake.bulk)."""
+    lines = [(number, raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+             for number, raw in enumerate(path.read_bytes().splitlines(keepends=True), start=1) if raw.strip()]
+    grouped = tuple(bundles_by_patient(lines))
+    return BatchInput(spec, len(grouped), "fhir-bulk", grouped=grouped)
 
 
 def _ndjson_records(stream: BinaryIO, shown: str) -> Iterator[Record]:
