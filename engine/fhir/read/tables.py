@@ -17,6 +17,7 @@ from engine.pack.locate import default_pack_root
 # A code system of this project: its codes are the patient file's own words ("type 2 diabetes", or a
 # field path such as "lifestyle.sleep_hours"), for terms the standard-code tables do not carry.
 LOCAL_SYSTEM = "urn:careplan:patient-file"
+FHIR_TABLES_DIR = "knowledge/fhir"  # a pack's code tables for FHIR input (read here, not by rules)
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"
 
@@ -62,7 +63,7 @@ def _terms(folder: Path, name: str, column: str) -> dict[Code, str]:
 
 @lru_cache(maxsize=8)
 def fhir_tables(pack_root: Path | None = None) -> FhirTables:
-    folder = (pack_root or default_pack_root()) / "knowledge" / "fhir"
+    folder = (pack_root or default_pack_root()) / FHIR_TABLES_DIR
     return FhirTables(
         observation_fields={(r["system"], r["code"]): FieldRow(r["section"], r["field"], r["unit"])
                             for r in _rows(folder, "observation-fields.csv")},
