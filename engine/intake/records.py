@@ -110,7 +110,7 @@ def parse_record(text: str, shown: str, model: type[Patient] | None = None) -> P
 def load_record(path: Path, display: str | None = None, model: type[Patient] | None = None) -> Patient:
     """The record at ``path`` (patient file, FHIR Bundle or NDJSON, PharmCAT report or outside calls)."""
     shown = display or str(path)
-    text = read_text(path, shown, max_bytes=RECORD_LIMITS.max_bytes, what="a patient record")
+    text = read_text(path, shown, max_bytes=RECORD_LIMITS.max_bytes, what=PATIENT_LIMITS.what)  # "a patient file"
     if detect(text) is RecordFormat.PATIENT_FILE and len(text.encode("utf-8")) > PATIENT_LIMITS.max_bytes:
         return parse_patient(text, shown, model)  # refused there with the patient file's own size limit
     return parse_record(text, shown, model)
