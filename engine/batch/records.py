@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from engine.patient.loader import load_patient, parse_patient
+from engine.intake.bulk import bundles_by_patient, is_bulk_resource
+from engine.intake.records import load_record as load_any_record
+from engine.intake.records import parse_record
 from engine.patient.model import Patient
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 
-PATIENT_SUFFIXES = (".yaml", ".yml", ".json")
+PATIENT_SUFFIXES = (".yaml", ".yml", ".json", ".ndjson", ".tsv")  # .ndjson: one patient's FHIR resources
 STDIN = "-"
 STDIN_SHOWN = "<stdin>"
 _NDJSON_HINT = "each line of an NDJSON file is one JSON object: one patient"
@@ -47,13 +49,17 @@ class BatchInput:
 
     shown: str
     total: int | None
-    kind: str  # "directory", "ndjson" or "stdin"
+    kind: str  # "directory", "ndjson", "fhir-bulk" or "stdin"
     files: tuple[Path, ...] = ()
+    grouped: tuple[tuple[int, str], ...] = ()  # fhir-bulk: (first line, one patient's Bundle)
 
     def records(self) -> Iterator[Record]:
         if self.kind == "directory":
             for index, path in enumerate(self.files):
                 yield Record(index, str(path), None, path=path)
+        elif self.kind == "fhir-bulk":
+            for index, (line, text) in enumerate(self.grouped):
+                yield Record(index, self.shown, line, text=text)
         elif self.kind == "stdin":
             yield from _ndjson_records(sys.stdin.buffer, STDIN_SHOWN)
         else:
@@ -82,9 +88,21 @@ def open_input(spec: str) -> BatchInput:
     try:
         with path.open("rb") as stream:
             total = sum(1 for raw in stream if raw.strip())
+            stream.seek(0)
+            first = next((raw for raw in stream if raw.strip()), b"")
     except OSError as exc:
         raise _bad_input(spec, exc.strerror or "cannot be read", "check the file's permissions") from None
+    if is_bulk_resource(first.decode("utf-8", errors="replace")):
+        return _fhir_bulk(spec, path)
     return BatchInput(spec, total, "ndjson")
+
+
+def _fhir_bulk(spec: str, path: Path) -> BatchInput:
+    """FHIR Bulk Data NDJSON: one record per patient (engine.intake.bulk)."""
+    lines = [(number, raw.decode("utf-8", errors="replace").rstrip("\r\n"))
+             for number, raw in enumerate(path.read_bytes().splitlines(keepends=True), start=1) if raw.strip()]
+    grouped = tuple(bundles_by_patient(lines))
+    return BatchInput(spec, len(grouped), "fhir-bulk", grouped=grouped)
 
 
 def _ndjson_records(stream: BinaryIO, shown: str) -> Iterator[Record]:
@@ -123,7 +141,7 @@ def load_record(record: Record, model: type[Patient] | None = None) -> Patient:
     """The record's patient, checked as ``generate`` checks a file against the pack's patient ``model``;
     DiagnosticError names line and field."""
     if record.path is not None:
-        return load_patient(record.path, record.source, model)
+        return load_any_record(record.path, record.source, model)
     line = record.line or 0
     if record.undecodable_at is not None:
         raise DiagnosticError([Diagnostic(Location(record.source, line, record.undecodable_at), "source.encoding",
@@ -133,6 +151,6 @@ def load_record(record: Record, model: type[Patient] | None = None) -> Patient:
     if problem is not None:
         raise problem
     try:
-        return parse_patient(text, record.source, model)
+        return parse_record(text, record.source, model)
     except DiagnosticError as exc:
         raise DiagnosticError([_on_line(d, line) for d in exc.diagnostics]) from None

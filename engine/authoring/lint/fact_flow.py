@@ -15,6 +15,7 @@ from engine.authoring.lint.finding import Finding, finding
 from engine.authoring.lint.placed import every_rule, locate, placed_patterns
 from engine.clinical.drug_classes import DRUG_CLASSES_FILE
 from engine.clinical.pedigree import CANCER_SITES_FILE, RELATIVES_FILE
+from engine.fhir.read.tables import FHIR_TABLES_DIR
 from engine.lang.rule import RuleSource
 from engine.pack.calculators import CALCULATORS_FILE
 from engine.pack.load import Pack
@@ -82,7 +83,7 @@ def unused_knowledge(pack: Pack) -> list[Finding]:
     for path in sorted((pack.root / "knowledge").rglob("*")):
         display = path.relative_to(pack.root).as_posix()
         if (not path.is_file() or path.suffix not in TABLE_SUFFIXES or path.name in ENGINE_READ_NAMES
-                or display in ENGINE_READS or display in named):
+                or display in ENGINE_READS or display in named or display.startswith(f"{FHIR_TABLES_DIR}/")):
             continue
         found.append(finding(Location(display, 1, 1), "unused-knowledge", "no rule's table names this file",
                              severity=Severity.WARNING,
