@@ -119,7 +119,7 @@ def patient_view_card(plan: Plan, hook_instance: str, plan_url: str, source_labe
     head = (f"{_counted(len(urgent), 'urgent warning')}; " if urgent else "")
     summary = f"Care plan: {head}{_counted(len(plan.recommendations), 'recommendation')}"
     if top:
-        summary += f" (first: {_action_words(top[0]) if top[0].drug else top[0].title})"
+        summary += f" (first: {_action_words(top[0]) if top[0].drug else top[0].text})"
     lines: list[str] = []
     if plan.warnings:
         lines += ["**Safety warnings**", ""] + [f"- **{w.severity}**: {w.text} (`{w.rule}`)" for w in plan.warnings]

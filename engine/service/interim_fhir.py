@@ -138,7 +138,12 @@ def _add(record: dict[str, Any], resource: dict[str, Any], today: dt.date) -> No
     elif kind == "MedicationRequest":
         name, status = drug_name(resource), _MEDICATION_STATUS.get(str(resource.get("status")))
         if name and status:
-            record.setdefault("medications", []).append({"name": name, "status": status})
+            medication = {"name": name, "status": status}
+            reasons = resource.get("reasonCode")
+            indication = concept_text(reasons[0]) if isinstance(reasons, list) and reasons else None
+            if indication:
+                medication["indication"] = indication
+            record.setdefault("medications", []).append(medication)
     elif kind == "AllergyIntolerance":
         text = concept_text(resource.get("code"))
         if text:
