@@ -103,3 +103,28 @@ def order_context(hook: str, *orders: dict[str, Any]) -> dict[str, Any]:
 def order_request(hook: str, prefetched: dict[str, Any] | None = None, *orders: dict[str, Any]) -> dict[str, Any]:
     return hook_request(hook, order_context(hook, *(orders or (clopidogrel_order(),))),
                         prefetch() if prefetched is None else prefetched)
+
+
+def lab(ident: str, loinc: str, value: float, unit: str) -> dict[str, Any]:
+    return {"resourceType": "Observation", "id": ident, "status": "final",
+            "subject": {"reference": f"Patient/{PATIENT_ID}"}, "effectiveDateTime": "2026-10-01",
+            "code": {"coding": [{"system": LOINC, "code": loinc}]},
+            "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}}
+
+
+def typical_prefetch() -> dict[str, Any]:
+    """A typical primary-care chart for the benchmark: five problems, five medicines, seven labs and
+    three pharmacogenomic results (about 20 resources), the same man as ``prefetch``."""
+    conditions = [condition(text, f"cond-{i}") for i, text in enumerate(
+        ["coronary artery disease", "type 2 diabetes", "hypertension", "hyperlipidemia", "chronic kidney disease"])]
+    medications = [medication_request(name, code, f"med-{i}") for i, (name, code) in enumerate(
+        [("atorvastatin", "83367"), ("metformin", "6809"), ("lisinopril", "29046"), ("amlodipine", "17767"),
+         ("aspirin", "1191")])]
+    labs = [lab("lab-1", "98979-8", 55, "mL/min/{1.73_m2}"), lab("lab-2", "2093-3", 214, "mg/dL"),
+            lab("lab-3", "2085-9", 44, "mg/dL"), lab("lab-4", "13457-7", 138, "mg/dL"),
+            lab("lab-5", "4548-4", 7.6, "%"), lab("lab-6", "2823-3", 4.6, "mmol/L"),
+            lab("lab-7", "2160-0", 1.3, "mg/dL")]
+    genotypes = [genotype("CYP2C19", "*2/*2", "pgx-1"), genotype("SLCO1B1", "*1/*5", "pgx-2"),
+                 genotype("CYP2C9", "*1/*1", "pgx-3")]
+    return {"patient": patient(), "conditions": searchset(*conditions), "medications": searchset(*medications),
+            "allergies": None, "observations": searchset(*labs, *genotypes)}

@@ -83,7 +83,7 @@ def test_the_same_request_gives_the_same_bytes(client: httpx.Client) -> None:
 
 def _pgx_card(response: httpx.Response) -> dict[str, Any]:
     assert response.status_code == 200, response.text
-    cards = [c for c in response.json()["cards"] if c["summary"].startswith("Avoid clopidogrel")]
+    cards: list[dict[str, Any]] = [c for c in response.json()["cards"] if c["summary"].startswith("Avoid clopidogrel")]
     assert len(cards) == 1, response.json()["cards"]
     return cards[0]
 
@@ -238,6 +238,11 @@ def test_other_bad_requests_are_4xx_never_500(client: httpx.Client) -> None:
     assert call(client, "order-sign", odd).status_code == 400
 
 
+def test_the_harness_reports_a_server_that_does_not_start(tmp_path: Any) -> None:
+    with pytest.raises(RuntimeError, match=r"did not start(.|\n)*pack"), careplan_server("--pack", str(tmp_path)):
+        pass
+
+
 def test_feedback_is_accepted_and_logged_by_card(client: httpx.Client, server: CareplanServer) -> None:
     card = _pgx_card(call(client, "order-select", data.order_request("order-select")))
     feedback = {"feedback": [{"card": card["uuid"], "outcome": "accepted",
@@ -249,3 +254,20 @@ def test_feedback_is_accepted_and_logged_by_card(client: httpx.Client, server: C
     del feedback["feedback"][0]["acceptedSuggestions"]
     response = client.post("/cds-services/careplan-order-select/feedback", json=feedback)
     assert response.status_code == 400 and "feedback[0]" in json.dumps(response.json())
+
+
+def test_a_port_in_use_is_exit_2_with_one_line() -> None:
+    import socket
+    import subprocess
+    import sys
+
+    from tests.hooks_servers import ROOT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "engine.cli.app", "serve", "--port", str(port)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert "usage.cannot-listen" in done.stderr and "Traceback" not in done.stderr

@@ -1,8 +1,9 @@
 """``careplan serve [--host H] [--port P] [--pack DIR]``: the CDS Hooks 2.0 service (docs/cds-hooks.md).
 
-The pack is loaded and compiled once, before the port is opened, so a bad pack is exit 2 and the
-first hook call does not pay for compilation. The socket is bound here rather than by uvicorn, so a
-port in use or a host that cannot be bound is exit 2 with one line, not uvicorn's exit 1.
+The socket is bound first, here rather than by uvicorn, so a port in use or a host that cannot be
+bound is exit 2 at once with one line (not uvicorn's exit 1 after the pack has compiled). The pack
+is then loaded and compiled once, before the server accepts connections, so a bad pack is exit 2 and
+the first hook call does not pay for compilation.
 """
 
 from __future__ import annotations
@@ -49,12 +50,13 @@ def register(app: typer.Typer) -> None:
         pack: Annotated[Path | None, typer.Option("--pack", help="rule pack directory")] = None,
     ) -> None:
         """Serve CDS Hooks 2.0 (patient-view, order-select, order-sign) at http://HOST:PORT/cds-services."""
+        sock = _listen(host, port)
         try:
             generator = Generator(pack_root(pack))
         except DiagnosticError as exc:
+            sock.close()
             _fail(exc.diagnostics)
         announce(generator.pack)
-        sock = _listen(host, port)
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="careplan: %(message)s")
         bound = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host

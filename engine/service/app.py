@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -100,10 +101,23 @@ def _install_error_handlers(app: FastAPI) -> None:
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         return _error(ServiceError(exc.status_code, code, str(exc.detail)))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("internal error: %s", type(exc).__name__)  # the message may quote patient data
-        return _error(ServiceError(500, "internal-error", f"internal error: {type(exc).__name__}"))
+
+
+def _internal(exc: Exception) -> ServiceError:
+    """One line in the log and the body, naming the exception's type only (its message may quote patient
+    data). Caught in the routes: Starlette re-raises what reaches its last handler, and uvicorn would
+    then log the traceback."""
+    log.error("internal error: %s", type(exc).__name__)
+    return ServiceError(500, "internal-error", f"internal error: {type(exc).__name__}")
+
+
+async def _guarded(work: Callable[[], Any]) -> Any:
+    try:
+        return await run_in_threadpool(work)
+    except ServiceError:
+        raise
+    except Exception as exc:
+        raise _internal(exc) from None
 
 
 def _install_routes(app: FastAPI, answerer: HookAnswerer, feedback_log: FeedbackLog) -> None:
@@ -118,7 +132,8 @@ def _install_routes(app: FastAPI, answerer: HookAnswerer, feedback_log: Feedback
         if service_id not in BY_ID:
             raise ServiceError(404, "unknown-service", "no CDS service has this id; GET /cds-services lists them")
         body = await _json_body(request)
-        answer = await run_in_threadpool(answerer.answer, service_id, body, str(request.base_url))
+        base_url = str(request.base_url)
+        answer = await _guarded(lambda: answerer.answer(service_id, body, base_url))
         return JSONResponse(answer, headers=_NO_STORE)
 
     @app.post("/cds-services/{service_id}/feedback")
@@ -134,8 +149,8 @@ def _install_routes(app: FastAPI, answerer: HookAnswerer, feedback_log: Feedback
         return JSONResponse({}, headers=_NO_STORE)
 
     @app.get("/plans/{token}")
-    def plan_document(token: str) -> Response:
-        html = answerer.store.document(token, lambda plan: generator.render(plan, "html"))
+    async def plan_document(token: str) -> Response:
+        html = await _guarded(lambda: answerer.store.document(token, lambda plan: generator.render(plan, "html")))
         if html is None:
             raise ServiceError(404, "plan-expired", "no plan at this address: it expired or never was")
         return HTMLResponse(html, headers={**_NO_STORE, "Referrer-Policy": "no-referrer"})
