@@ -18,6 +18,7 @@ from engine.patient.declared import patient_model
 from engine.patient.model import Patient
 from engine.patient.normalise import normalise
 from engine.plan.builder import PlanBuilder
+from engine.plan.input_gaps import add_input_gaps
 from engine.plan.model import Plan
 from engine.render.documents import render
 from engine.run.evaluate import Evaluator
@@ -62,7 +63,7 @@ class Generator:
     def run(self, patient: Patient, at: str | None = None) -> Result:
         evaluation = self.evaluator.evaluate(self.facts(patient))
         plan = self.builder.build(patient.id, at or generated_at(), evaluation)
-        return Result(plan, evaluation)
+        return Result(add_input_gaps(plan, patient.input_gaps), evaluation)
 
     def render(self, plan: Plan, fmt: str, audience: str = "clinician") -> str:
         if fmt == "json":

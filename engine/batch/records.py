@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from engine.patient.loader import load_patient, parse_patient
+from engine.intake.records import load_record as load_any_record
+from engine.intake.records import parse_record
 from engine.patient.model import Patient
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 
-PATIENT_SUFFIXES = (".yaml", ".yml", ".json")
+PATIENT_SUFFIXES = (".yaml", ".yml", ".json", ".ndjson", ".tsv")  # .ndjson: one patient's FHIR resources
 STDIN = "-"
 STDIN_SHOWN = "<stdin>"
 _NDJSON_HINT = "each line of an NDJSON file is one JSON object: one patient"
@@ -123,7 +124,7 @@ def load_record(record: Record, model: type[Patient] | None = None) -> Patient:
     """The record's patient, checked as ``generate`` checks a file against the pack's patient ``model``;
     DiagnosticError names line and field."""
     if record.path is not None:
-        return load_patient(record.path, record.source, model)
+        return load_any_record(record.path, record.source, model)
     line = record.line or 0
     if record.undecodable_at is not None:
         raise DiagnosticError([Diagnostic(Location(record.source, line, record.undecodable_at), "source.encoding",
@@ -133,6 +134,6 @@ def load_record(record: Record, model: type[Patient] | None = None) -> Patient:
     if problem is not None:
         raise problem
     try:
-        return parse_patient(text, record.source, model)
+        return parse_record(text, record.source, model)
     except DiagnosticError as exc:
         raise DiagnosticError([_on_line(d, line) for d in exc.diagnostics]) from None

@@ -39,6 +39,7 @@ from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
+from engine.intake.records import load_record
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
 from engine.pack.locate import default_pack_root
 from engine.patient.declared import patient_model
@@ -149,7 +150,7 @@ def _plan(patient_file: Path, pack: Path | None) -> tuple[Generator, Result]:
     """The patient's plan; bad input exits 2, an engine failure exits 3 with no plan."""
     generator = _generator(pack)
     try:
-        patient = load_patient(patient_file, str(patient_file), generator.patient_model)
+        patient = load_record(patient_file, str(patient_file), generator.patient_model)
     except DiagnosticError as exc:
         _fail(exc.diagnostics)
     if patient.load_warnings:
@@ -330,7 +331,7 @@ def validate(
         if path.is_dir():
             continue
         try:
-            read = load_patient(path, str(path), patient_model(pack_fields(packs[0])))
+            read = load_record(path, str(path), patient_model(pack_fields(packs[0])))
             if read.load_warnings:  # noted, not refused: the exit code stays 0
                 typer.echo(format_report(list(read.load_warnings)), err=True)
             summary.append(f"{path}: patient file is valid")

@@ -191,6 +191,7 @@ class Patient(StrictModel):
     _filled: dict[tuple[str, str], Scalar] = PrivateAttr(default_factory=dict)
     _unmapped: tuple[int, ...] = PrivateAttr(default=())
     _warnings: tuple[Diagnostic, ...] = PrivateAttr(default=())  # located, set by engine.patient.loader
+    _input_gaps: tuple[str, ...] = PrivateAttr(default=())  # what a FHIR/PharmCAT reader could not map
 
     id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9._-]+$",
                     description="local identifier; never an MRN in examples")
@@ -248,6 +249,15 @@ class Patient(StrictModel):
 
     def noted(self, warnings: list[Diagnostic]) -> None:
         self._warnings = tuple(warnings)
+
+    @property
+    def input_gaps(self) -> tuple[str, ...]:
+        """What the record held that its reader could not map (engine.intake): the plan lists each as a
+        data gap, so nothing in the record is dropped silently. Never a patient's value."""
+        return self._input_gaps
+
+    def note_input_gaps(self, gaps: list[str]) -> None:
+        self._input_gaps = tuple(sorted(set(gaps)))
 
     def fill(self, filled: dict[tuple[str, str], Scalar], unmapped: tuple[int, ...]) -> None:
         """Set what the declared model computed while validating (``engine.patient.declared``)."""
