@@ -30,11 +30,16 @@ def searchset(*resources: dict[str, Any]) -> dict[str, Any]:
             "entry": [{"fullUrl": f"{r['resourceType']}/{r['id']}", "resource": r} for r in resources]}
 
 
+SNOMED = "http://snomed.info/sct"
+CONDITIONS = {"coronary artery disease": "53741008", "type 2 diabetes": "44054006", "hypertension": "38341003",
+              "chronic kidney disease": "709044004"}
+
+
 def condition(text: str, ident: str = "cond-1") -> dict[str, Any]:
     return {"resourceType": "Condition", "id": ident, "subject": {"reference": f"Patient/{PATIENT_ID}"},
             "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
                                            "code": "active"}]},
-            "code": {"text": text}}
+            "code": {"coding": [{"system": SNOMED, "code": CONDITIONS[text]}], "text": text}}
 
 
 def medication_request(drug: str, rxcui: str | None, ident: str, status: str = "active") -> dict[str, Any]:
@@ -52,7 +57,7 @@ def genotype(gene: str, diplotype: str, ident: str = "pgx-1") -> dict[str, Any]:
             "code": {"coding": [{"system": LOINC, "code": "84413-4", "display": "Genotype display name"}]},
             "component": [{"code": {"coding": [{"system": LOINC, "code": "48018-6", "display": "Gene studied"}]},
                            "valueCodeableConcept": {"coding": [{"system": "http://www.genenames.org/geneId",
-                                                                "display": gene}]}}],
+                                                                "display": gene}], "text": gene}}],
             "valueCodeableConcept": {"text": diplotype}}
 
 
@@ -113,10 +118,10 @@ def lab(ident: str, loinc: str, value: float, unit: str) -> dict[str, Any]:
 
 
 def typical_prefetch() -> dict[str, Any]:
-    """A typical primary-care chart for the benchmark: five problems, five medicines, seven labs and
+    """A typical primary-care chart for the benchmark: four problems, five medicines, seven labs and
     three pharmacogenomic results (about 20 resources), the same man as ``prefetch``."""
     conditions = [condition(text, f"cond-{i}") for i, text in enumerate(
-        ["coronary artery disease", "type 2 diabetes", "hypertension", "hyperlipidemia", "chronic kidney disease"])]
+        ["coronary artery disease", "type 2 diabetes", "hypertension", "chronic kidney disease"])]
     medications = [medication_request(name, code, f"med-{i}") for i, (name, code) in enumerate(
         [("atorvastatin", "83367"), ("metformin", "6809"), ("lisinopril", "29046"), ("amlodipine", "17767"),
          ("aspirin", "1191")])]

@@ -34,6 +34,7 @@ def _listen(host: str, port: int) -> socket.socket:
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        sock.listen(128)  # connections wait in the backlog until uvicorn accepts them
     except (OSError, OverflowError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else type(exc).__name__
         _fail([Diagnostic(Location("--host/--port"), "usage.cannot-listen", f"cannot listen there: {reason}",
@@ -58,8 +59,10 @@ def register(app: typer.Typer) -> None:
             _fail(exc.diagnostics)
         announce(generator.pack)
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="careplan: %(message)s")
+        service = create_app(generator)
+        service.state.answerer.warm_up()
+        config = uvicorn.Config(service, log_level="warning", access_log=False)
         bound = sock.getsockname()[1]
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"careplan: CDS Hooks services at http://{shown}:{bound}/cds-services", err=True)
-        config = uvicorn.Config(create_app(generator), log_level="warning", access_log=False)
         uvicorn.Server(config).run(sockets=[sock])

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.fhir.read import patient_from_resources
 from engine.generator import Generator
 from engine.patient.model import Patient
 from engine.plan.model import Plan
@@ -20,7 +21,6 @@ from engine.service.cards import patient_view_card, sort_cards
 from engine.service.discovery import BY_ID
 from engine.service.errors import ServiceError, from_diagnostics, invalid
 from engine.service.hook_requests import HookRequest, OrderContext, PatientViewContext
-from engine.service.interim_fhir import patient_from_resources
 from engine.service.orders import DraftOrder, draft_orders, order_cards
 from engine.service.plan_store import PlanStore
 from engine.service.prefetch import gather
@@ -34,6 +34,18 @@ class HookAnswerer:
         self._lock = threading.Lock()
         meta = generator.pack.meta
         self.source_label = f"careplan ({meta.name} {meta.version})"
+
+    def warm_up(self) -> None:
+        """One plan and one document before the first call, so that call does not pay for first-use work
+        (the FHIR models' validators, the templates): a made-up patient with one draft order."""
+        resources = [{"resourceType": "Patient", "id": "warm-up", "gender": "unknown"},
+                     {"resourceType": "MedicationRequest", "id": "warm-up-1", "status": "draft", "intent": "order",
+                      "subject": {"reference": "Patient/warm-up"},
+                      "medicationCodeableConcept": {"text": "warm-up"}}]
+        patient = patient_from_resources(resources, self.generator.patient_model, source="warm-up")
+        with self._lock:
+            plan = self.generator.run(patient).plan
+        self.generator.render(plan, "html")
 
     def answer(self, service_id: str, body: dict[str, Any], base_url: str) -> dict[str, Any]:
         service = BY_ID.get(service_id)
@@ -76,13 +88,16 @@ class HookAnswerer:
                 raise ServiceError(500, "engine-failed", "the engine failed and no plan was produced") from None
 
     def _patient(self, resources: list[dict[str, Any]], patient_id: str, drafts: list[DraftOrder]) -> Patient:
-        """The draft orders join the patient's MedicationRequests as drafts (a prefetched copy of the
-        same order is replaced), so the adapter reads them as planned medicines."""
+        """The draft orders join the patient's MedicationRequests as drafts (a prefetched copy of the same
+        order is replaced), so the FHIR reader reads them as planned medicines. A ``patient`` prefetched
+        as null (the client has no Patient resource) leaves a patient with only the context's id."""
         ordered = {d.reference for d in drafts}
         kept = [r for r in resources if f"{r.get('resourceType')}/{r.get('id')}" not in ordered]
+        if not any(r.get("resourceType") == "Patient" for r in kept):
+            kept.insert(0, {"resourceType": "Patient", "id": patient_id})
         as_drafts = [{**d.resource, "status": "draft"} for d in drafts]
         try:
-            return patient_from_resources(kept + as_drafts, self.generator.patient_model, patient_id=patient_id)
+            return patient_from_resources(kept + as_drafts, self.generator.patient_model, source="prefetch")
         except DiagnosticError as exc:
             raise from_diagnostics("the patient's FHIR data does not fit the pack's patient fields",
                                    exc.diagnostics) from None

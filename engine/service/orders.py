@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from engine.fhir.read.elements import look_up
+from engine.fhir.read.tables import fhir_tables
 from engine.plan.model import Plan, Recommendation, SafetyWarning
 from engine.service.cards import (
     CONTRAINDICATING,
@@ -28,9 +30,9 @@ from engine.service.cards import (
 )
 from engine.service.errors import Problem, ServiceError
 from engine.service.hook_requests import OrderContext
-from engine.service.interim_fhir import CODE_OF_DRUG, RXNORM, drug_name
 
 DOSE_CHANGES = ("reduce-dose", "increase-dose")
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 # what the clinician may pick when overriding a card (spec: "Reasons for rejecting a card")
 OVERRIDE_SYSTEM = "urn:careplan:override-reason"
 OVERRIDE_REASONS = (
@@ -45,6 +47,22 @@ class DraftOrder:
     reference: str  # "MedicationRequest/{id}"
     resource: dict[str, Any]
     drug: str | None
+
+
+def drug_name(medication_request: dict[str, Any]) -> str | None:
+    """The pack's name for the order's drug, by the FHIR reader's table (knowledge/fhir/medications.csv),
+    so the order is the medicine the plan was made with; None when the table does not know its code."""
+    return look_up(medication_request.get("medicationCodeableConcept"), fhir_tables().medications)
+
+
+def _concept_of(drug: str) -> dict[str, Any]:
+    """The drug as a CodeableConcept: its RxNorm code from the same table where it has one."""
+    concept: dict[str, Any] = {"text": drug}
+    codes = sorted(code for (system, code), name in fhir_tables().medications.items()
+                   if name == drug and system == RXNORM)
+    if codes:
+        concept["coding"] = [{"system": RXNORM, "code": codes[0], "display": drug}]
+    return concept
 
 
 def draft_orders(context: OrderContext, hook: str) -> tuple[list[DraftOrder], list[DraftOrder]]:
@@ -70,12 +88,7 @@ def _replacement(order: DraftOrder, alternative: str) -> dict[str, Any]:
     """The draft in its entirety with the other drug (spec: an update holds the whole resource). The
     dosage and dispense amounts are dropped: they were written for the first drug, not this one."""
     resource = copy.deepcopy(order.resource)
-    coding = [{"system": RXNORM, "code": CODE_OF_DRUG[alternative], "display": alternative}] \
-        if alternative in CODE_OF_DRUG else []
-    concept: dict[str, Any] = {"text": alternative}
-    if coding:
-        concept["coding"] = coding
-    resource["medicationCodeableConcept"] = concept
+    resource["medicationCodeableConcept"] = _concept_of(alternative)
     resource.pop("medicationReference", None)
     resource.pop("dosageInstruction", None)
     resource.pop("dispenseRequest", None)
