@@ -38,7 +38,7 @@ class HookAnswerer:
     def warm_up(self) -> None:
         """One plan and one document before the first call, so that call does not pay for first-use work
         (the FHIR models' validators, the templates): a made-up patient with one draft order."""
-        resources = [{"resourceType": "Patient", "id": "warm-up", "gender": "unknown"},
+        resources: list[dict[str, Any]] = [{"resourceType": "Patient", "id": "warm-up", "gender": "unknown"},
                      {"resourceType": "MedicationRequest", "id": "warm-up-1", "status": "draft", "intent": "order",
                       "subject": {"reference": "Patient/warm-up"},
                       "medicationCodeableConcept": {"text": "warm-up"}}]
