@@ -222,8 +222,34 @@ def test_refusals_never_echo_the_clients_values(client: httpx.Client) -> None:
             "valueQuantity": {"value": 987.6, "unit": "mL/min/{1.73_m2}", "code": "mL/min/{1.73_m2}"}}
     body["prefetch"]["observations"] = data.searchset(egfr)
     response = call(client, "patient-view", body)
-    assert response.status_code == 422 and "observations" in response.text
+    assert response.status_code == 422
+    [problem] = response.json()["problems"]
+    assert problem["field"].startswith("prefetch.observations.entry[0].resource") and "labs.egfr" in problem["message"]
     assert "987" not in response.text
+
+
+def test_an_invalid_draft_order_is_refused_naming_its_place(client: httpx.Client) -> None:
+    order = data.clopidogrel_order()
+    del order["intent"]  # required by FHIR R4 MedicationRequest
+    response = call(client, "order-sign", data.order_request("order-sign", None, order))
+    assert response.status_code == 422
+    assert [p["field"] for p in response.json()["problems"]] == ["context.draftOrders.entry[0].resource.intent"]
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"hookInstance": "not-a-uuid"}, "hookInstance"),
+    ({"fhirAuthorization": {"access_token": "t", "token_type": "Bearer", "expires_in": 60, "scope": "s",
+                            "subject": "c"}}, "(body)"),  # a token with no fhirServer to use it on
+    ({"fhirAuthorization": {"access_token": "t", "token_type": "MAC", "expires_in": 60, "scope": "s",
+                            "subject": "c"}, "fhirServer": "http://127.0.0.1:9/fhir"}, "fhirAuthorization.token_type"),
+    ({"prefetch": {"patient": "Patient/1"}}, "prefetch.patient"),
+    ({"context": "patient-1"}, "context"),
+])
+def test_requests_that_break_the_spec_are_400_naming_the_field(client: httpx.Client, change: dict[str, Any],
+                                                               field: str) -> None:
+    response = call(client, "patient-view", {**data.patient_view(data.prefetch()), **change})
+    assert response.status_code == 400, response.text
+    assert field in [p["field"] for p in response.json()["problems"]]
 
 
 def test_other_bad_requests_are_4xx_never_500(client: httpx.Client) -> None:

@@ -8,6 +8,7 @@ stays concurrent around it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -23,8 +24,8 @@ from engine.service.errors import ServiceError, from_diagnostics, invalid
 from engine.service.hook_requests import HookRequest, OrderContext, PatientViewContext
 from engine.service.orders import DraftOrder, draft_orders, order_cards
 from engine.service.plan_store import PlanStore
-from engine.service.prefetch import gather
-from engine.source.diagnostics import DiagnosticError
+from engine.service.prefetch import Found, gather
+from engine.source.diagnostics import DiagnosticError, Location
 
 
 class HookAnswerer:
@@ -38,10 +39,10 @@ class HookAnswerer:
     def warm_up(self) -> None:
         """One plan and one document before the first call, so that call does not pay for first-use work
         (the FHIR models' validators, the templates): a made-up patient with one draft order."""
-        resources: list[dict[str, Any]] = [{"resourceType": "Patient", "id": "warm-up", "gender": "unknown"},
-                     {"resourceType": "MedicationRequest", "id": "warm-up-1", "status": "draft", "intent": "order",
-                      "subject": {"reference": "Patient/warm-up"},
-                      "medicationCodeableConcept": {"text": "warm-up"}}]
+        resources: list[dict[str, Any]] = [
+            {"resourceType": "Patient", "id": "warm-up", "gender": "unknown"},
+            {"resourceType": "MedicationRequest", "id": "warm-up-1", "status": "draft", "intent": "order",
+             "subject": {"reference": "Patient/warm-up"}, "medicationCodeableConcept": {"text": "warm-up"}}]
         patient = patient_from_resources(resources, self.generator.patient_model, source="warm-up")
         with self._lock:
             plan = self.generator.run(patient).plan
@@ -64,8 +65,8 @@ class HookAnswerer:
     def _patient_view(self, request: HookRequest, base_url: str) -> dict[str, Any]:
         context = _context(PatientViewContext, request)
         plan = self._plan(request, context.patientId, [])
-        token = self.store.keep(request.hookInstance, plan)
-        card = patient_view_card(plan, request.hookInstance, f"{base_url.rstrip('/')}/plans/{token}",
+        token = self.store.keep(str(request.hookInstance), plan)
+        card = patient_view_card(plan, str(request.hookInstance), f"{base_url.rstrip('/')}/plans/{token}",
                                  self.source_label)
         return {"cards": [card]}
 
@@ -75,29 +76,36 @@ class HookAnswerer:
         if not checked:
             return {"cards": []}
         plan = self._plan(request, context.patientId, drafts)
-        return {"cards": sort_cards(order_cards(plan, checked, request.hookInstance, self.source_label))}
+        return {"cards": sort_cards(order_cards(plan, checked, str(request.hookInstance), self.source_label))}
 
     def _plan(self, request: HookRequest, patient_id: str, drafts: list[DraftOrder]) -> Plan:
-        resources = gather(request, patient_id).resources
-        _check_subject(resources, patient_id)
-        patient = self._patient(resources, patient_id, drafts)
+        found = gather(request, patient_id).found
+        _check_subject([resource for _, resource in found], patient_id)
+        patient = self._patient(found, patient_id, drafts)
         with self._lock:
             try:
                 return self.generator.run(patient).plan
             except EngineError:
                 raise ServiceError(500, "engine-failed", "the engine failed and no plan was produced") from None
 
-    def _patient(self, resources: list[dict[str, Any]], patient_id: str, drafts: list[DraftOrder]) -> Patient:
+    def _patient(self, found: list[Found], patient_id: str, drafts: list[DraftOrder]) -> Patient:
         """The draft orders join the patient's MedicationRequests as drafts (a prefetched copy of the same
         order is replaced), so the FHIR reader reads them as planned medicines. A ``patient`` prefetched
         as null (the client has no Patient resource) leaves a patient with only the context's id."""
         ordered = {d.reference for d in drafts}
-        kept = [r for r in resources if f"{r.get('resourceType')}/{r.get('id')}" not in ordered]
-        if not any(r.get("resourceType") == "Patient" for r in kept):
-            kept.insert(0, {"resourceType": "Patient", "id": patient_id})
-        as_drafts = [{**d.resource, "status": "draft"} for d in drafts]
+        kept = [(w, r) for w, r in found if f"{r.get('resourceType')}/{r.get('id')}" not in ordered]
+        if not any(r.get("resourceType") == "Patient" for _, r in kept):
+            kept.insert(0, ("context.patientId", {"resourceType": "Patient", "id": patient_id}))
+        kept += [(d.where, {**d.resource, "status": "draft"}) for d in drafts]
+        places = [where for where, _ in kept]
+
+        def locate(index: int, path: Sequence[str | int]) -> Location:
+            inside = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+            return Location(places[index] + inside if 0 <= index < len(places) else "prefetch")
+
         try:
-            return patient_from_resources(kept + as_drafts, self.generator.patient_model, source="prefetch")
+            return patient_from_resources([r for _, r in kept], self.generator.patient_model, source="prefetch",
+                                          locate=locate)
         except DiagnosticError as exc:
             raise from_diagnostics("the patient's FHIR data does not fit the pack's patient fields",
                                    exc.diagnostics) from None

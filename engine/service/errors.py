@@ -51,6 +51,7 @@ def invalid(what: str, exc: ValidationError, prefix: tuple[int | str, ...] = ())
 
 
 def from_diagnostics(reason: str, diagnostics: list[Diagnostic]) -> ServiceError:
-    """The patient loader's findings (which already never quote a value) as a 422 naming each field."""
+    """The FHIR reader's findings (which never quote a value) as a 422: ``field`` is where in the request
+    the resource is, the message names the patient-file field it would fill."""
     return ServiceError(422, "unusable-patient-data", reason,
-                        [Problem(d.field_path or "(record)", f"{d.code}: {d.message}") for d in diagnostics])
+                        [Problem(d.location.path, f"{d.code}: {d.message}") for d in diagnostics])

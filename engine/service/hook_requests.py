@@ -10,6 +10,7 @@ never echoes the value it refused, since a hook request carries patient data.
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
@@ -66,11 +67,17 @@ class HookRequest(HookModel):
     null when the client has no data for it; a key left out was not prefetched (spec: "Prefetch Template")."""
 
     hook: NonEmpty
-    hookInstance: NonEmpty
+    hookInstance: UUID  # "A universally unique identifier (UUID) for this particular hook call"
     fhirServer: NonEmpty | None = None
     fhirAuthorization: FhirAuthorization | None = None
     context: dict[str, Any]
     prefetch: dict[str, dict[str, Any] | None] | None = None
+
+    @model_validator(mode="after")
+    def _token_has_a_server(self) -> HookRequest:
+        if self.fhirAuthorization is not None and self.fhirServer is None:
+            raise PydanticCustomError("server-missing", "fhirServer is required when fhirAuthorization is given")
+        return self
 
 
 class Coding(HookModel):

@@ -47,6 +47,7 @@ class DraftOrder:
     reference: str  # "MedicationRequest/{id}"
     resource: dict[str, Any]
     drug: str | None
+    where: str  # its place in the request, for errors
 
 
 def drug_name(medication_request: dict[str, Any]) -> str | None:
@@ -77,7 +78,8 @@ def draft_orders(context: OrderContext, hook: str) -> tuple[list[DraftOrder], li
         if resource["resourceType"] != "MedicationRequest":
             continue  # other orders (ServiceRequest, ...) are not this service's concern
         reference = f"MedicationRequest/{resource.get('id', index)}"
-        drafts.append(DraftOrder(reference, resource, drug_name(resource)))
+        drafts.append(DraftOrder(reference, resource, drug_name(resource),
+                                 f"context.draftOrders.entry[{index}].resource"))
     if hook == "order-select" and context.selections is not None:
         chosen = set(context.selections)
         return drafts, [d for d in drafts if d.reference in chosen]

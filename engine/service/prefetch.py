@@ -26,26 +26,30 @@ MAX_PAGES = 20  # a searchset's "next" links followed at most this often per tem
 MAX_RESOURCES = 5000
 
 
+Found = tuple[str, dict[str, Any]]  # where in the request (or which fetch) a resource came from, and it
+
+
 @dataclass
 class Gathered:
-    """The resources found, and which templates were read from the FHIR server (none when prefetch was complete)."""
+    """The resources found with where each came from, and which templates were read from the FHIR
+    server (none when prefetch was complete)."""
 
-    resources: list[dict[str, Any]] = field(default_factory=list)
+    found: list[Found] = field(default_factory=list)
     fetched: list[str] = field(default_factory=list)
 
 
-def resources_of(value: dict[str, Any], key: str) -> list[dict[str, Any]]:
+def resources_of(value: dict[str, Any], where: str) -> list[Found]:
     """A prefetched read gives one resource; a search gives a searchset Bundle of them."""
     if value.get("resourceType") != "Bundle":
-        return [value]
+        return [(where, value)]
     found = []
     for index, entry in enumerate(value.get("entry") or []):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
             raise ServiceError(400, "invalid-prefetch", "a Bundle entry holds no resource",
-                               [Problem(f"prefetch.{key}.entry[{index}].resource", "a FHIR resource is expected")])
+                               [Problem(f"{where}.entry[{index}].resource", "a FHIR resource is expected")])
         if resource["resourceType"] != "OperationOutcome":  # search messages, not the patient's data
-            found.append(resource)
+            found.append((f"{where}.entry[{index}].resource", resource))
     return found
 
 
@@ -70,11 +74,11 @@ def gather(request: HookRequest, patient_id: str) -> Gathered:
     for key in PREFETCH:
         value = given.get(key)
         if key not in missing and value is not None:
-            gathered.resources.extend(resources_of(value, key))
+            gathered.found.extend(resources_of(value, f"prefetch.{key}"))
     if missing:
-        gathered.resources.extend(_fetch_all(request, patient_id, missing))
+        gathered.found.extend(_fetch_all(request, patient_id, missing))
         gathered.fetched = missing
-    if len(gathered.resources) > MAX_RESOURCES:
+    if len(gathered.found) > MAX_RESOURCES:
         raise ServiceError(413, "too-many-resources", f"more than {MAX_RESOURCES} resources for one patient")
     return gathered
 
@@ -91,28 +95,28 @@ def _server_base(request: HookRequest, missing: list[str]) -> str:
     return request.fhirServer.rstrip("/") + "/"
 
 
-def _fetch_all(request: HookRequest, patient_id: str, missing: list[str]) -> list[dict[str, Any]]:
+def _fetch_all(request: HookRequest, patient_id: str, missing: list[str]) -> list[Found]:
     base = _server_base(request, missing)
     headers = {"Accept": "application/fhir+json"}
     if request.fhirAuthorization is not None:
         headers["Authorization"] = f"Bearer {request.fhirAuthorization.access_token}"
-    found: list[dict[str, Any]] = []
+    found: list[Found] = []
     with httpx.Client(timeout=FETCH_TIMEOUT_SECONDS, headers=headers, follow_redirects=False) as client:
         for key in missing:
             found.extend(_fetch(client, base, key, PREFETCH[key].replace(PATIENT_ID, patient_id)))
     return found
 
 
-def _fetch(client: httpx.Client, base: str, key: str, query: str) -> list[dict[str, Any]]:
+def _fetch(client: httpx.Client, base: str, key: str, query: str) -> list[Found]:
     """One template's resources, following a searchset's "next" links on the same server only
     (the bearer token is for the client's FHIR server, nowhere else)."""
     url: str | None = urljoin(base, query)
-    found: list[dict[str, Any]] = []
-    for _ in range(MAX_PAGES):
+    found: list[Found] = []
+    for page in range(MAX_PAGES):
         if url is None:
             return found
         body = _get(client, url, key)
-        found.extend(resources_of(body, key))
+        found.extend(resources_of(body, f"fhirServer {key} page {page + 1}"))
         url = _next_link(body, base)
     raise ServiceError(412, "fhir-server-unusable", f"the FHIR server's search for '{key}' has more than "
                        f"{MAX_PAGES} pages")
