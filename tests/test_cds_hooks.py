@@ -193,19 +193,21 @@ def test_a_request_to_the_wrong_service_for_its_hook_is_400(client: httpx.Client
     assert response.json()["error"] == "wrong-hook" and "order-select" in response.json()["reason"]
 
 
-@pytest.mark.parametrize(("remove", "field"), [
-    (("context", "patientId"), "context.patientId"),
-    (("context", "draftOrders"), "context.draftOrders"),
-    (("hookInstance",), "hookInstance"),
-    (("context",), "context"),
+@pytest.mark.parametrize(("hook", "remove", "field"), [
+    ("order-sign", ("context", "patientId"), "context.patientId"),
+    ("order-sign", ("context", "draftOrders"), "context.draftOrders"),
+    ("order-sign", ("hookInstance",), "hookInstance"),
+    ("order-sign", ("context",), "context"),
+    ("order-select", ("context", "selections"), "context.selections"),  # REQUIRED for order-select only
 ])
-def test_missing_fields_are_400_naming_the_field(client: httpx.Client, remove: tuple[str, ...], field: str) -> None:
-    body = data.order_request("order-sign")
+def test_missing_fields_are_400_naming_the_field(client: httpx.Client, hook: str, remove: tuple[str, ...],
+                                                 field: str) -> None:
+    body = data.order_request(hook)
     target = body
     for key in remove[:-1]:
         target = target[key]
     del target[remove[-1]]
-    response = call(client, "order-sign", body)
+    response = call(client, hook, body)
     assert response.status_code == 400
     assert field in [p["field"] for p in response.json()["problems"]]
 

@@ -21,7 +21,7 @@ from engine.run.runtime import EngineError
 from engine.service.cards import patient_view_card, sort_cards
 from engine.service.discovery import BY_ID
 from engine.service.errors import ServiceError, from_diagnostics, invalid
-from engine.service.hook_requests import HookRequest, OrderContext, PatientViewContext
+from engine.service.hook_requests import HookRequest, OrderContext, OrderSelectContext, PatientViewContext
 from engine.service.orders import DraftOrder, draft_orders, order_cards
 from engine.service.plan_store import PlanStore
 from engine.service.prefetch import Found, gather
@@ -71,7 +71,7 @@ class HookAnswerer:
         return {"cards": [card]}
 
     def _orders(self, request: HookRequest, hook: str) -> dict[str, Any]:
-        context = _context(OrderContext, request)
+        context = _context(OrderSelectContext if hook == "order-select" else OrderContext, request)
         drafts, checked = draft_orders(context, hook)
         if not checked:
             return {"cards": []}

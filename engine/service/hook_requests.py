@@ -52,14 +52,20 @@ class Bundle(HookModel):
 
 
 class OrderContext(HookModel):
-    """order-select and order-sign context: ``draftOrders`` is a Bundle of the orders being written;
-    order-select also names the ``selections`` (references such as "MedicationRequest/103") just chosen."""
+    """order-sign context: ``draftOrders`` is a Bundle of the orders about to be signed."""
 
     userId: NonEmpty
     patientId: FhirId
     encounterId: NonEmpty | None = None
     draftOrders: Bundle
     selections: list[NonEmpty] | None = Field(default=None, max_length=1000)
+
+
+class OrderSelectContext(OrderContext):
+    """order-select context: also the ``selections`` (references such as "MedicationRequest/103") the user
+    just chose among the draft orders; REQUIRED by the hook."""
+
+    selections: list[NonEmpty] = Field(min_length=1, max_length=1000)
 
 
 class HookRequest(HookModel):
