@@ -23,7 +23,7 @@ class RecordFormat(str, Enum):
     PHARMCAT_OUTSIDE_CALLS = "PharmCAT outside-call file"
 
 
-_GENE_LINE = re.compile(r"[A-Z][A-Z0-9-]*\t")
+_GENE_LINE = re.compile(r"[A-Z][A-Z0-9-]*(?:\t|$)")  # a gene symbol, then a tab or nothing
 
 
 def _json_object(text: str) -> dict[str, Any] | None:
@@ -42,7 +42,7 @@ def _is_ndjson(lines: list[str]) -> bool:
 
 def _is_outside_calls(lines: list[str]) -> bool:
     calls = [line for line in lines if not line.startswith("#")]
-    return bool(calls) and all(_GENE_LINE.match(line) for line in calls)
+    return any("\t" in line for line in calls) and all(_GENE_LINE.match(line) for line in calls)
 
 
 def _json_format(text: str) -> RecordFormat:

@@ -88,7 +88,7 @@ def _refused(exc: ValidationError, draft: Draft, kinds: dict[int, str], locate: 
         index, element = origin
         diagnostics.append(Diagnostic(
             locate(index, element), "fhir.patient",
-            f"entry {index} ({kinds[index]}) {element_path(element)} gives {field}: {message}", field_path=field,
+            f"entry {index} ({kinds[index]}) {element_path(element)} gives {field}: {message}",
             hint="'careplan schema patient' shows what each field accepts"))
     return DiagnosticError(diagnostics)
 

@@ -33,15 +33,16 @@ STRUCTURAL_FIELDS = {("vitals", "height_cm"), ("vitals", "weight_kg")}
 LIST_FIELDS = {("preferences", "goals"), ("preferences", "declines")}
 
 
-def _component(resource: dict[str, Any], code: Code) -> Any:
-    for component in resource.get("component", []):
+def _component(resource: dict[str, Any], code: Code) -> tuple[Any, int]:
+    """The value of the component with this code, and its index (None, -1 when absent)."""
+    for number, component in enumerate(resource.get("component", [])):
         if code in codings(component.get("code")):
-            return scalar_value(component)
-    return None
+            return scalar_value(component), number
+    return None, -1
 
 
 def _blood_pressure(draft: Draft, resource: dict[str, Any], index: int) -> None:
-    systolic, diastolic = _component(resource, SYSTOLIC), _component(resource, DIASTOLIC)
+    (systolic, at_systolic), (diastolic, at_diastolic) = _component(resource, SYSTOLIC), _component(resource, DIASTOLIC)
     if systolic is None or diastolic is None:
         draft.gap("Observation", BP_PANEL, "it lacks a systolic or a diastolic component")
         return
@@ -52,7 +53,10 @@ def _blood_pressure(draft: Draft, resource: dict[str, Any], index: int) -> None:
     for extension in resource.get("extension", []):
         if extension.get("url") == BP_SETTING_URL and "valueCode" in extension:
             reading["setting"] = extension["valueCode"]
-    draft.append("blood_pressure", reading, index, ("component",), section="vitals")
+    draft.append("blood_pressure", reading, index, ("code",), section="vitals")
+    where = ("vitals", "blood_pressure", len(draft.data["vitals"]["blood_pressure"]) - 1)
+    for name, number in (("systolic", at_systolic), ("diastolic", at_diastolic)):
+        draft.origins.append(((*where, name), index, ("component", number, "valueQuantity", "value")))
 
 
 def _pack_observation(draft: Draft, resource: dict[str, Any], index: int, code: Code) -> None:

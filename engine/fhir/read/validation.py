@@ -70,7 +70,6 @@ def validate_resource(resource: dict[str, Any], index: int, locate: Locator) -> 
             problem = _PROBLEMS.get(error["type"], "not valid FHIR R4")
             diagnostics.append(Diagnostic(locate(index, path), "fhir.invalid",
                                           f"entry {index} ({kind}) {element_path(path)}: {problem}",
-                                          field_path=element_path(path) or None,
                                           hint="check the resource against the FHIR R4 specification"))
         raise DiagnosticError(diagnostics) from None
     return kind
