@@ -93,7 +93,9 @@ def _pgx_card(response: httpx.Response) -> dict[str, Any]:
 
 def test_order_select_clopidogrel_for_a_poor_metabolizer_suggests_the_plans_alternatives(
         client: httpx.Client) -> None:
-    card = _pgx_card(call(client, "order-select", data.order_request("order-select")))
+    request = data.order_request("order-select")
+    assert request["context"]["draftOrders"]["entry"][0]["resource"]["dosageInstruction"]
+    card = _pgx_card(call(client, "order-select", request))
     assert card["indicator"] == "critical"  # CPIC 2022: strong recommendation to avoid
     assert "pgx.clopidogrel" in card["detail"] and "PMID 35034351" in card["detail"]
     assert card["source"]["url"] == "https://cpicpgx.org/guidelines/guideline-for-clopidogrel-and-cyp2c19/"
@@ -174,6 +176,15 @@ def test_prefetch_absent_without_a_fhir_server_is_412_naming_the_keys(client: ht
     assert [p["field"] for p in response.json()["problems"]] == ["prefetch.medications"]
 
 
+def test_a_fhir_server_without_the_data_is_412(client: httpx.Client) -> None:
+    partial = fhir_resources()
+    del partial[f"Observation?patient={data.PATIENT_ID}"]  # the stub answers 404 for it
+    with fhir_stub(partial) as stub:
+        response = call(client, "patient-view", data.patient_view(None, stub.base_url))
+    assert response.status_code == 412 and response.json()["error"] == "fhir-server-unusable"
+    assert "'observations'" in response.json()["reason"] and "404" in response.json()["reason"]
+
+
 def test_an_unreachable_fhir_server_is_412(client: httpx.Client) -> None:
     body = data.patient_view(None, unused_loopback_url())
     response = call(client, "patient-view", body)
@@ -215,6 +226,7 @@ def test_missing_fields_are_400_naming_the_field(client: httpx.Client, hook: str
 def test_refusals_never_echo_the_clients_values(client: httpx.Client) -> None:
     body = data.patient_view(data.prefetch())
     body["context"]["patientId"] = "Jane Doe 1961"  # not a FHIR id
+    assert "Jane" in json.dumps(body)
     response = call(client, "patient-view", body)
     assert response.status_code == 400 and "context.patientId" in response.text
     assert "Jane" not in response.text
@@ -223,6 +235,7 @@ def test_refusals_never_echo_the_clients_values(client: httpx.Client) -> None:
             "code": {"coding": [{"system": data.LOINC, "code": "98979-8"}]},
             "valueQuantity": {"value": 987.6, "unit": "mL/min/{1.73_m2}", "code": "mL/min/{1.73_m2}"}}
     body["prefetch"]["observations"] = data.searchset(egfr)
+    assert "987.6" in json.dumps(body)
     response = call(client, "patient-view", body)
     assert response.status_code == 422
     [problem] = response.json()["problems"]
