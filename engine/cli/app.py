@@ -34,6 +34,7 @@ from engine.cli.fields import register as register_fields
 from engine.cli.init import register_init
 from engine.cli.lint import register as register_lint
 from engine.cli.packs import VERBOSE_FLAG, announce, pack_root, take_verbose
+from engine.cli.serve import register as register_serve
 from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
@@ -409,6 +410,7 @@ register_lint(app)
 register_testing(app)
 register_batch(app)
 register_synth(app)
+register_serve(app)
 
 
 def main() -> None:

@@ -32,9 +32,9 @@ class MappedObservation(Observation):
         return self._fills
 
 
-def _checked_value(observation: Observation, spec: FieldSpec, annotate: Callable[[FieldSpec], Any]) -> None:
+def _checked_value(observation: Observation, spec: FieldSpec, adapter: TypeAdapter[Any]) -> None:
     try:
-        TypeAdapter(annotate(spec)).validate_python(
+        adapter.validate_python(
             int(observation.value) if spec.type.value == "integer" and observation.value.is_integer()
             else observation.value)
     except ValidationError as exc:
@@ -47,6 +47,7 @@ def _checked_value(observation: Observation, spec: FieldSpec, annotate: Callable
 def observation_model(declarations: FieldDeclarations,
                       annotate: Callable[[FieldSpec], Any]) -> type[MappedObservation]:
     """The observation model of a pack: each observation is checked against the pack's table as it is read."""
+    adapters: dict[tuple[str, str], TypeAdapter[Any]] = {}  # one per field: building one costs milliseconds
 
     def mapped(self: MappedObservation) -> MappedObservation:
         row = declarations.observation(self.code.system, self.code.code)
@@ -59,7 +60,10 @@ def observation_model(declarations: FieldDeclarations,
             raise PydanticCustomError(
                 "observation_unit", "the unit of {system}|{code} must be '{unit}' (it fills {field})",
                 {"system": row.system, "code": row.code, "unit": row.unit, "field": f"{row.section}.{row.field}"})
-        _checked_value(self, spec, annotate)
+        key = (row.section, row.field)
+        if key not in adapters:
+            adapters[key] = TypeAdapter(annotate(spec))
+        _checked_value(self, spec, adapters[key])
         self._fills = (row.section, row.field)
         return self
 
