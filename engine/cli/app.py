@@ -39,8 +39,8 @@ from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
 from engine.generator import Generator, Result
-from engine.pack.calculator_vectors import run_pack_vectors
 from engine.intake.records import load_record as load_patient  # any record: patient file, FHIR, PharmCAT
+from engine.pack.calculator_vectors import run_pack_vectors
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
 from engine.pack.locate import default_pack_root
 from engine.patient.declared import patient_model
