@@ -4,6 +4,7 @@ headings, table headers, pictures with text, nothing loaded from outside, no une
 from __future__ import annotations
 
 import html as html_text
+import itertools
 import re
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def _sections(doc: Outline) -> list[str]:
     return [a.get("id", "") for a in doc.all("section")]
 
 
-def test_the_first_clinician_section_is_the_urgent_warnings_then_what_to_do(urgent: tuple[Plan, dict[str, str]]) -> None:
+def test_the_first_clinician_section_is_the_urgent_warnings_then_what_to_do(
+        urgent: tuple[Plan, dict[str, str]]) -> None:
     plan, html = urgent
     assert plan.has_urgent_warning
     doc = outline(html["clinician"])
@@ -66,7 +68,8 @@ def test_the_first_clinician_section_is_the_urgent_warnings_then_what_to_do(urge
     assert 'role="alert"' in first_screen
 
 
-def test_the_first_patient_section_is_contact_your_care_team_then_what_to_do(urgent: tuple[Plan, dict[str, str]]) -> None:
+def test_the_first_patient_section_is_contact_your_care_team_then_what_to_do(
+        urgent: tuple[Plan, dict[str, str]]) -> None:
     plan, html = urgent
     doc = outline(html["patient"])
     assert [h for h in doc.headings[:3]] == [(1, "Your care plan"), (2, "Contact your care team today"),
@@ -132,7 +135,7 @@ def test_headings_tables_language_and_pictures_are_accessible(
         assert doc.all("html")[0].get("lang") == "en", name
         levels = [level for level, _ in doc.headings]
         assert levels.count(1) == 1 and levels[0] == 1, name
-        assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), f"{name}: a heading level skipped"
+        assert all(b - a <= 1 for a, b in itertools.pairwise(levels)), f"{name}: a heading level skipped"
         assert all(th.get("scope") in ("col", "row") for th in doc.all("th")), name
         checked_th += len(doc.all("th"))
         for svg in doc.all("svg"):

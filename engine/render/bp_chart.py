@@ -19,6 +19,7 @@ WIDTH = 560
 HEIGHT = 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 44  # margins for the axis labels
 STEP_MMHG = 20
+SQUARE = 9
 _TARGET = re.compile(r"(\d{2,3})\s*/\s*(\d{2,3})\s*mm\s*Hg", re.IGNORECASE)
 
 
@@ -32,11 +33,24 @@ class ChartPoint:
     label: str  # the date, or "no date"
     setting: str
 
+    @property
+    def square_x(self) -> float:
+        """The diastolic square's corner (the template draws a 9-unit square centred on the point)."""
+        return round(self.x - SQUARE / 2, 1)
+
+    @property
+    def square_y(self) -> float:
+        return round(self.diastolic_y - SQUARE / 2, 1)
+
 
 @dataclass(frozen=True)
 class GridLine:
     y: float
     mmhg: int
+
+    @property
+    def label_y(self) -> float:
+        return round(self.y + 4, 1)  # the label's baseline, so its middle sits on the line
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,7 @@ class BpChart:
     width: int = WIDTH
     height: int = HEIGHT
     left: int = LEFT
+    label_x: int = LEFT - 6
     right_edge: int = WIDTH - RIGHT
     bottom_edge: int = HEIGHT - BOTTOM
 
