@@ -8,6 +8,7 @@ to look at (docs/documents.md says what they showed).
 
 from __future__ import annotations
 
+import functools
 import html as html_text
 import io
 import os
@@ -98,9 +99,9 @@ def printed(browser: Path, default_generator: Generator, urgent_file: Path,
             html = default_generator.render(plan, "html", audience, patient)
             name = f"{path.stem}-{audience}"
             if path.stem in ("urgent-patient", "complex-patient"):
-                jobs[f"{name}.pdf"] = lambda h=html: html_to_pdf(h, AT, browser)
+                jobs[f"{name}.pdf"] = functools.partial(html_to_pdf, html, AT, browser)
             if path.stem in SHOTS:
-                jobs[f"{name}.png"] = lambda h=html, n=name: _screenshot(browser, h, shots / f"{n}.png")
+                jobs[f"{name}.png"] = functools.partial(_screenshot, browser, html, shots / f"{name}.png")
     jobs["complex-patient-clinician.again.pdf"] = jobs["complex-patient-clinician.pdf"]
     with ThreadPoolExecutor(max_workers=3) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
@@ -119,7 +120,8 @@ def test_the_cli_prints_a_pdf_with_the_urgent_warning_on_page_1(
     plan = default_generator.run(load_patient(urgent_file), at=AT).plan
     pages = _text(data)
     assert pages and _squash(plan.warnings[0].text)[:60] in pages[0]
-    assert PdfReader(io.BytesIO(data)).metadata.get("/CreationDate", "").startswith("D:20260101000000")
+    metadata = PdfReader(io.BytesIO(data)).metadata
+    assert metadata is not None and str(metadata.get("/CreationDate", "")).startswith("D:20260101000000")
 
 
 @pytest.mark.parametrize("audience", ["clinician", "patient"])
