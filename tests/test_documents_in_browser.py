@@ -130,7 +130,7 @@ def test_page_1_has_the_warnings_then_the_first_recommendation(
     plan = default_generator.run(load_patient(urgent_file), at=AT).plan
     pages = _text(printed[f"urgent-patient-{audience}.pdf"])
     assert len(pages) > 0
-    first = by_priority(plan.recommendations)[0]
+    first = by_priority(plan)[0]
     urgent = [w for w in plan.warnings if w.severity == "urgent"]
     assert urgent
     if audience == "clinician":

@@ -89,7 +89,7 @@ def test_without_warnings_the_clinician_first_section_says_so(examples: dict[str
 
 def test_what_to_do_lists_recommendations_by_priority(examples: dict[str, tuple[Plan, dict[str, str]]]) -> None:
     plan, html = examples["pgx-clopidogrel"]
-    ordered = by_priority(plan.recommendations)
+    ordered = by_priority(plan)
     assert ordered[0].action in ("avoid", "use-alternative") and ordered[0].drug == "clopidogrel"
     table = html["clinician"].split('id="actions"')[1].split("</table>")[0]
     links = re.findall(r'<a href="#rec-([^"]+)">', table)
@@ -97,10 +97,21 @@ def test_what_to_do_lists_recommendations_by_priority(examples: dict[str, tuple[
     assert all(f'id="rec-{r.id}"' in html["clinician"] for r in ordered)  # each link has its card
 
 
+def test_recommendations_behind_an_urgent_warning_come_first(urgent: tuple[Plan, dict[str, str]]) -> None:
+    plan, html = urgent
+    behind = {"bp.crisis", "stress.suicide-risk-assessment"}
+    assert behind <= {r.id for r in plan.recommendations}
+    suicide = next(r for r in plan.recommendations if r.id == "stress.suicide-risk-assessment")
+    assert suicide.strength == "expert-opinion"  # graded lowest, yet it is a same-day safety step
+    assert {r.id for r in by_priority(plan)[:2]} == behind
+    table = html["clinician"].split('id="actions"')[1].split("</table>")[0]
+    assert table.count("<td>Urgent</td>") == 2
+
+
 def test_priority_puts_medicine_safety_first_then_strength_and_not_indicated_last(
         examples: dict[str, tuple[Plan, dict[str, str]]]) -> None:
     plan, _ = examples["complex-patient"]
-    ordered = by_priority(plan.recommendations)
+    ordered = by_priority(plan)
     assert {r.action for r in ordered} >= {"not-indicated", "start"}
     assert ordered[-1].action == "not-indicated"
     strengths = [r.strength for r in ordered if r.action != "not-indicated"]

@@ -23,7 +23,7 @@ from engine.patient.model import BloodPressureReading
 from engine.plan.model import Plan
 from engine.render.bounds import MAX_OUTPUT, BoundedEnvironment, Budget, RenderLimit
 from engine.render.bp_chart import bp_chart
-from engine.render.priority import by_priority, priority_label
+from engine.render.priority import by_priority, priority_labels
 from engine.render.risk_picture import risk_picture
 from engine.render.samples import SAMPLE_READINGS, sample_plans
 from engine.source.diagnostics import Diagnostic, Location
@@ -102,7 +102,6 @@ def _environment(templates: Path) -> BoundedEnvironment:
     env.filters["duration"] = humanise_duration
     env.filters["category_title"] = lambda c: _CATEGORY_TITLES.get(c, str(c).title())
     env.filters["days"] = humanise_days
-    env.filters["priority_label"] = priority_label
     env.bound_filters()
     return env
 
@@ -184,8 +183,9 @@ def render(plan: Plan, templates: Path, fmt: str, audience: str,
 def document_context(plan: Plan, readings: Sequence[BloodPressureReading] = ()) -> dict[str, Any]:
     """What a template sees: the plan, its recommendations by category and by priority, the
     pictures' geometry (None when the plan has nothing to draw)."""
-    return {"plan": plan, "categories": _grouped(plan), "by_priority": by_priority(plan.recommendations),
-            "risk_picture": risk_picture(plan), "bp_chart": bp_chart(readings, plan)}
+    return {"plan": plan, "categories": _grouped(plan), "by_priority": by_priority(plan),
+            "priority_labels": priority_labels(plan), "risk_picture": risk_picture(plan),
+            "bp_chart": bp_chart(readings, plan)}
 
 
 def _render(env: BoundedEnvironment, plan: Plan, templates: Path, name: str,
