@@ -184,3 +184,31 @@ def test_patient_documents_carry_no_unexplained_jargon(examples: dict[str, tuple
             text = outline(html[document]).text.lower()
             found = [word for word in JARGON if word in text]
             assert found == [], f"{name}: the {document} document says {found}"
+
+
+def _luminance(colour: str) -> float:
+    hex_digits = colour.lstrip("#")
+    hex_digits = "".join(c * 2 for c in hex_digits) if len(hex_digits) == 3 else hex_digits
+    channels = [int(hex_digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground: str, background: str) -> float:
+    """WCAG 2's contrast ratio of two #rrggbb colours."""
+    high, low = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("template", ["plan.html.j2", "patient.html.j2"])
+def test_text_colours_have_at_least_4_5_to_1_contrast(template: str) -> None:
+    css = (ROOT / "templates" / template).read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-fA-F]{3,6})", css))
+    assert {"ink", "muted", "accent", "urgent", "urgent-bg"} <= set(colours)
+    backgrounds = ["#fff", colours["urgent-bg"], colours.get("bg-soft") or colours["soft"]]
+    assert contrast("#777", "#fff") < 4.5  # the check can fail: a light grey on white does
+    for name in ("ink", "muted", "accent", "urgent"):
+        for background in backgrounds:
+            assert contrast(colours[name], background) >= 4.5, f"--{name} on {background}"
+    badges = re.findall(r"color:\s*(#[0-9a-fA-F]{6});\s*background:\s*(#[0-9a-fA-F]{6})", css)
+    assert all(contrast(fg, bg) >= 4.5 for fg, bg in badges), badges
