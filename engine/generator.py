@@ -37,6 +37,7 @@ def generated_at() -> str:
 class Result:
     plan: Plan
     evaluation: Evaluation
+    patient: Patient | None = None  # the input, for what documents draw from it (blood-pressure readings)
 
 
 class Generator:
@@ -63,11 +64,11 @@ class Generator:
     def run(self, patient: Patient, at: str | None = None) -> Result:
         evaluation = self.evaluator.evaluate(self.facts(patient))
         plan = self.builder.build(patient.id, at or generated_at(), evaluation)
-        return Result(add_input_gaps(plan, patient.input_gaps), evaluation)
+        return Result(add_input_gaps(plan, patient.input_gaps), evaluation, patient)
 
-    def render(self, plan: Plan, fmt: str, audience: str = "clinician") -> str:
+    def render(self, plan: Plan, fmt: str, audience: str = "clinician", patient: Patient | None = None) -> str:
         if fmt == "json":
             return plan.to_json()
         if fmt == "fhir":  # one bundle for every audience (docs/fhir-output.md)
             return bundle_json(plan)
-        return render(plan, self.pack.templates, fmt, audience)
+        return render(plan, self.pack.templates, fmt, audience, patient.vitals.blood_pressure if patient else ())

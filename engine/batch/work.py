@@ -81,7 +81,7 @@ def _plan_one(generator: Generator, settings: Settings, task: Task) -> Outcome:
     digest = generator.compiled.digest
     try:
         result = generator.run(load_record(task.record, generator.patient_model), at=settings.at)
-        documents = {fmt: _document(generator.render(result.plan, fmt, settings.audience))
+        documents = {fmt: _document(generator.render(result.plan, fmt, settings.audience, result.patient))
                      for fmt in settings.formats}
     except EngineError as exc:
         return Outcome(task.index, None, failure=f"error: the engine failed and no plan was produced: {exc}",

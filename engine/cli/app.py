@@ -34,6 +34,7 @@ from engine.cli.fields import register as register_fields
 from engine.cli.init import register_init
 from engine.cli.lint import register as register_lint
 from engine.cli.packs import VERBOSE_FLAG, announce, pack_root, take_verbose
+from engine.cli.pdf import require_pdf_output, write_pdf
 from engine.cli.serve import register as register_serve
 from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
@@ -115,6 +116,7 @@ class Format(str, Enum):
     html = "html"
     json = "json"
     fhir = "fhir"
+    pdf = "pdf"
 
 
 class Audience(str, Enum):
@@ -218,15 +220,21 @@ def generate(
                           "--audience patient: the FHIR bundle is one for every reader (it carries the "
                           "patient wording next to the clinician's)",
                           hint="leave out --audience for FHIR, or use --format html --audience patient")])
+    if format is Format.pdf:
+        require_pdf_output(out)
     if out is not None:
         _check_output(out, "--out")
     generator, result = _plan(patient_file, pack)
     try:
-        text = generator.render(result.plan, format.value, audience.value)
+        if format is Format.pdf and out is not None:
+            text = write_pdf(generator, result, audience.value, out)
+        else:
+            text = generator.render(result.plan, format.value, audience.value, result.patient)
     except RenderError as exc:  # the pack's template failed on this plan: the pack is bad input, not the engine
         _fail([Diagnostic(exc.location, "template.render", exc.message)])
     text = text if text.endswith("\n") else text + "\n"
-    _write(text, out)
+    if format is not Format.pdf:
+        _write(text, out)
     record_plan(audit_db, patient_file.read_bytes(), text, format.value, result)
     for warning in result.plan.warnings:
         if warning.severity == "urgent":

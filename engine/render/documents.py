@@ -19,9 +19,13 @@ from typing import Any
 import jinja2
 from jinja2.loaders import split_template_path
 
+from engine.patient.model import BloodPressureReading
 from engine.plan.model import Plan
 from engine.render.bounds import MAX_OUTPUT, BoundedEnvironment, Budget, RenderLimit
-from engine.render.samples import sample_plans
+from engine.render.bp_chart import bp_chart
+from engine.render.priority import by_priority, priority_labels
+from engine.render.risk_picture import risk_picture
+from engine.render.samples import SAMPLE_READINGS, sample_plans
 from engine.source.diagnostics import Diagnostic, Location
 
 _CATEGORY_TITLES = {
@@ -166,14 +170,28 @@ def _message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def render(plan: Plan, templates: Path, fmt: str, audience: str) -> str:
-    """The plan as a document; a template that fails or goes past its bounds raises RenderError."""
-    return _render(_environment(templates), plan, templates, template_name(fmt, audience))
+def render(plan: Plan, templates: Path, fmt: str, audience: str,
+           readings: Sequence[BloodPressureReading] = ()) -> str:
+    """The plan as a document; a template that fails or goes past its bounds raises RenderError.
+
+    ``readings`` are the patient file's blood-pressure readings, for the chart of the patient
+    document (the plan itself carries only their category and means).
+    """
+    return _render(_environment(templates), plan, templates, template_name(fmt, audience), readings)
 
 
-def _render(env: BoundedEnvironment, plan: Plan, templates: Path, name: str) -> str:
+def document_context(plan: Plan, readings: Sequence[BloodPressureReading] = ()) -> dict[str, Any]:
+    """What a template sees: the plan, its recommendations by category and by priority, the
+    pictures' geometry (None when the plan has nothing to draw)."""
+    return {"plan": plan, "categories": _grouped(plan), "by_priority": by_priority(plan),
+            "priority_labels": priority_labels(plan), "risk_picture": risk_picture(plan),
+            "bp_chart": bp_chart(readings, plan)}
+
+
+def _render(env: BoundedEnvironment, plan: Plan, templates: Path, name: str,
+            readings: Sequence[BloodPressureReading] = ()) -> str:
     env.budget = Budget()
-    context: dict[str, Any] = {"plan": plan, "categories": _grouped(plan)}
+    context = document_context(plan, readings)
     chunks: list[str] = []
     size = 0
     try:
@@ -237,7 +255,7 @@ def check_templates(templates: Path, plans: Sequence[tuple[str, Plan]] = ()) -> 
                 continue  # already reported (or missing: load_pack reports it)
             for description, plan in samples:
                 try:
-                    _render(env, plan, templates, name)
+                    _render(env, plan, templates, name, SAMPLE_READINGS)
                 except RenderError as exc:
                     diagnostics.append(Diagnostic(exc.location, "template.render",
                                                   f"{exc.message} (rendering {description}, {audience} {fmt})",

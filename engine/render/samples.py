@@ -17,7 +17,8 @@ from typing import Any, Literal, Union
 
 from pydantic import BaseModel, ValidationError
 
-from engine.plan.model import Plan
+from engine.patient.model import BloodPressureReading
+from engine.plan.model import Assessment, Goal, Plan
 
 _TEXT = {
     "due": ("P3M", "P1Y6M"), "generated_at": ("2026-01-01T00:00:00Z",),
@@ -90,6 +91,22 @@ def _model(model: type[BaseModel], variant: int, full: bool, depth: int) -> dict
     return data
 
 
+# Readings for the blood-pressure chart: dated and undated, office and home, a tie on one date.
+SAMPLE_READINGS: tuple[BloodPressureReading, ...] = (
+    BloodPressureReading(systolic=152, diastolic=96, date=dt.date(2026, 1, 5), setting="office"),
+    BloodPressureReading(systolic=138, diastolic=84, date=None, setting="home"),
+    BloodPressureReading(systolic=146, diastolic=92, date=dt.date(2026, 1, 5), setting="home"),
+)
+
+
+def _pictured(plan: Plan) -> Plan:
+    """The plan with what the documents draw: a 10-year risk and a blood-pressure target."""
+    return plan.model_copy(update={
+        "assessments": [*plan.assessments, Assessment(kind="ascvd-risk-10y", value=12.5, unit="%", because=[])],
+        "goals": [*plan.goals, Goal(text="Bring blood pressure below 130/80 mmHg", target="< 130/80 mmHg",
+                                    rule="bp.target")]})
+
+
 def sample_plans() -> list[tuple[str, Plan]]:
     """``(description, plan)`` pairs; a sample the current plan model refuses is left out."""
     wanted = {
@@ -104,4 +121,6 @@ def sample_plans() -> list[tuple[str, Plan]]:
             plans.append((description, Plan.model_validate(data)))
         except ValidationError:
             continue  # tests/test_pack_safety.py checks that every sample builds
+    if plans:
+        plans.append(("a sample plan with a 10-year risk and a blood-pressure goal", _pictured(plans[0][1])))
     return plans
