@@ -17,6 +17,7 @@ from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
 from engine.facts.fact import ABSENT_TYPE, Fact
 from engine.facts.schema import FactSchema
 from engine.lang.rule import Rule
+from engine.run.lookup import LookupIndex, LookupSession
 from engine.run.outputs import Output
 from engine.run.resolve import build_output, resolve
 from engine.run.runtime import Activation, EngineError, Runtime, Session
@@ -62,6 +63,10 @@ class Evaluator:
         self.budget = (firing_budget if isinstance(firing_budget, FiringBudget)
                        else FiringBudget(base=firing_budget, per_input_fact=0))
         self._by_name = {r.name: r for r in compiled.rulesets}
+        self._lookups = {r.name: LookupIndex(r) for r in compiled.lookups}
+        # per stratum: durable's rulesets, then the stratum's exact-match lookup (at most one)
+        self._levels = [[r for r in (*compiled.rulesets, *compiled.lookups) if r.stratum == level]
+                        for level in range(compiled.strata)]
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact]) -> Evaluation:
@@ -72,17 +77,27 @@ class Evaluator:
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
         present: set[ProbeHit] = set()
         with self.runtime.session() as session:
-            for level in range(self.compiled.strata):
-                rulesets = [r for r in self.compiled.rulesets if r.stratum == level]
+            lookups = {name: LookupSession(index) for name, index in self._lookups.items()}
+            for level, rulesets in enumerate(self._levels):
                 markers = [Fact.make(ABSENT_TYPE, {"probe": pid}, origin="absent")
                            for pid in self.compiled.absent_by_stratum.get(level, ()) if (pid, ()) not in present]
                 for marker in markers:
                     result.facts[marker.fid] = marker
-                self._run_stratum(session, rulesets, list(result.facts.values()), result, present)
+                self._run_stratum((session, lookups), rulesets, list(result.facts.values()), result, present)
         return result
 
-    def _run_stratum(self, session: Session, rulesets: list[CompiledRuleset], known: list[Fact],
-                     result: Evaluation, present: set[ProbeHit]) -> None:
+    @staticmethod
+    def _assert(sessions: tuple[Session, dict[str, LookupSession]], ruleset: CompiledRuleset,
+                batch: list[Fact]) -> list[Activation]:
+        """Assert ``batch`` into a durable ruleset, or match it against a lookup ruleset."""
+        session, lookups = sessions
+        lookup = lookups.get(ruleset.name)
+        if lookup is not None:
+            return lookup.assert_facts(batch)
+        return session.assert_facts(ruleset.name, [f.engine_dict() for f in batch])
+
+    def _run_stratum(self, sessions: tuple[Session, dict[str, LookupSession]], rulesets: list[CompiledRuleset],
+                     known: list[Fact], result: Evaluation, present: set[ProbeHit]) -> None:
         pending: dict[str, list[Fact]] = defaultdict(list)
         for ruleset in rulesets:
             pending[ruleset.name] = sorted((f for f in known if f.type in ruleset.consumes), key=lambda f: f.fid)
@@ -92,7 +107,7 @@ class Evaluator:
                 batch, pending[ruleset.name] = pending[ruleset.name], []
                 if not batch:
                     continue
-                activations = session.assert_facts(ruleset.name, [f.engine_dict() for f in batch])
+                activations = self._assert(sessions, ruleset, batch)
                 for activation in activations:
                     key = (activation.ruleset + "/" + activation.rule_name, tuple(sorted(activation.bindings.items())))
                     if key in seen:  # durable fires an 'in' ($or) pattern once per true branch
