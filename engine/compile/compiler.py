@@ -235,9 +235,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
     lookups: list[CompiledRuleset] = []
     for level in range(top + 1):
         groups = _stratum_groups(level, rules, strata, negations, produced)
-        lookup_items = [item for name in sorted(groups) for item in groups[name] if is_lookup(item)]
-        durable_groups = {name: kept for name, items in groups.items()
-                          if (kept := [item for item in items if not is_lookup(item)])}
+        lookup_items, durable_groups = _split_lookups(groups)
         for index, items in enumerate(_packed(durable_groups)):
             compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
         if lookup_items:
@@ -252,6 +250,25 @@ def compile_pack(pack: Pack) -> CompiledPack:
         keyed_negations={k: tuple(v) for k, v in negations.keyed.items()},
         lookups=tuple(lookups),
     )
+
+
+def _split_lookups(groups: dict[str, list[Item]]) -> tuple[list[Item], dict[str, list[Item]]]:
+    """The stratum's lookup items, and the groups left for durable.
+
+    A rule goes to the lookup only when every variant of it can: its variants may derive the
+    same fact, and the firing that derives it first is the one the plan explains, so they must
+    keep their relative order (durable's rulesets of a stratum run before its lookup).
+    """
+    durable_targets = {(item.handler_kind, item.target) for items in groups.values() for item in items
+                       if not is_lookup(item)}
+
+    def looked_up(item: Item) -> bool:
+        return (item.handler_kind, item.target) not in durable_targets
+
+    lookup_items = [item for name in sorted(groups) for item in groups[name] if looked_up(item)]
+    durable_groups = {name: kept for name, items in groups.items()
+                      if (kept := [item for item in items if not looked_up(item)])}
+    return lookup_items, durable_groups
 
 
 def _handler(item: Item) -> Handler:
