@@ -62,7 +62,7 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
     def get_action(self, action_name: str) -> Callable[[Any], None]:
         ruleset_name, _, rule_name = action_name.partition("::")
 
-        def record(c: Any) -> None:  # only when durable's own dispatch runs an action
+        def record(c: Any) -> None:  # c: a _Match, or durable's Closure
             self.record(ruleset_name, rule_name, c._m)
 
         return record
@@ -76,6 +76,13 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
             self.failures.append(f"{type(exc).__name__} in action {rule_name}")
 
 
+@dataclass(frozen=True)
+class _Match:
+    """What an action reads of durable's Closure: the matched facts by alias."""
+
+    _m: dict[str, Any]
+
+
 class _Ruleset(durable_engine.Ruleset):  # type: ignore[misc]
     """durable's Ruleset, but every JSON text handed to the C engine is written by ``engine_json``.
 
@@ -85,8 +92,9 @@ class _Ruleset(durable_engine.Ruleset):  # type: ignore[misc]
     """
 
     def __init__(self, name: str, host: _Host, definition: dict[str, Any]) -> None:
-        self._actions = {rule_name: durable_engine.Promise(host.get_action(rule.pop("run")))
-                         for rule_name, rule in definition.items()}
+        # the recorders ``Session._dispatch`` calls; durable's Promises only for its own dispatch
+        self.recorders = {rule_name: host.get_action(rule.pop("run")) for rule_name, rule in definition.items()}
+        self._actions = {rule_name: durable_engine.Promise(action) for rule_name, action in self.recorders.items()}
         self._name = name
         self._host = host
         self._handle = durable_engine.durable_rules_engine.create_ruleset(name, engine_json(definition))
@@ -213,7 +221,10 @@ class Session:
         message = started[1] if started else None
         while message:
             for rule_name, matched in json.loads(message).items():
-                self._host.record(ruleset, rule_name, matched)
+                try:
+                    rules.recorders[rule_name](_Match(matched))
+                except Exception:  # durable would have swallowed it into the state: fail closed
+                    self._host.failures.append("an action raised inside durable-rules (the plan is not trusted)")
             message = engine.complete_and_start_action(rules._handle, state_handle)
 
     def _check(self) -> None:
