@@ -233,9 +233,10 @@ def compile_pack(pack: Pack) -> CompiledPack:
         prefix += "d"  # the same files compile to other rulesets with drafts: the runtime keys rulesets by name
     compiled: list[CompiledRuleset] = []
     lookups: list[CompiledRuleset] = []
+    deriving = {rule.id for rule in rules if rule.produces}
     for level in range(top + 1):
         groups = _stratum_groups(level, rules, strata, negations, produced)
-        lookup_items, durable_groups = _split_lookups(groups)
+        lookup_items, durable_groups = _split_lookups(groups, deriving)
         for index, items in enumerate(_packed(durable_groups)):
             compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
         if lookup_items:
@@ -252,15 +253,16 @@ def compile_pack(pack: Pack) -> CompiledPack:
     )
 
 
-def _split_lookups(groups: dict[str, list[Item]]) -> tuple[list[Item], dict[str, list[Item]]]:
+def _split_lookups(groups: dict[str, list[Item]], deriving: set[str]) -> tuple[list[Item], dict[str, list[Item]]]:
     """The stratum's lookup items, and the groups left for durable.
 
-    A rule goes to the lookup only when every variant of it can: its variants may derive the
-    same fact, and the firing that derives it first is the one the plan explains, so they must
-    keep their relative order (durable's rulesets of a stratum run before its lookup).
+    Rules that derive facts stay in durable (for now): when several firings derive one fact, the
+    first is the one the plan explains, and moving some of them to the lookup (which runs after
+    the stratum's durable rulesets) changed which one that was (complex-patient's weight-loss
+    target). A rule goes to the lookup only when every variant of it can.
     """
     durable_targets = {(item.handler_kind, item.target) for items in groups.values() for item in items
-                       if not is_lookup(item)}
+                       if not is_lookup(item) or (item.handler_kind == "rule" and item.target in deriving)}
 
     def looked_up(item: Item) -> bool:
         return (item.handler_kind, item.target) not in durable_targets
