@@ -59,7 +59,7 @@ def test_exact_match_rules_leave_durable_and_the_others_stay(mixed: Generator) -
     assert _placed(mixed, lookups=False) == {"t.threshold", "t.join", "t.in"}
 
 
-PATIENTS = {
+PATIENTS: dict[str, dict[str, Any]] = {
     "nothing": {},
     "clopidogrel-poor": {"medications": [{"name": "clopidogrel", "status": "planned", "dose_mg": 75,
                                           "indication": "PCI"}],
