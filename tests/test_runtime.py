@@ -73,14 +73,17 @@ def test_an_exception_in_the_action_is_an_engine_error(chain_pack: Generator,
 
 
 def test_an_exception_durable_swallows_is_an_engine_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """durable catches action exceptions into the session state; the runtime must still fail closed."""
+    """durable catches action exceptions into the session state; the runtime must still fail closed.
+
+    (The threshold keeps the rule in durable: exact-match rules are hashed lookups, engine.run.lookup.)
+    """
     def raising_action(self: runtime._Host, action_name: str) -> Any:
         def action(c: Any) -> None:
             raise ValueError("inside durable")
         return action
 
     rules = {"poisoned": rule_doc("t.poisoned-action-only-used-by-this-test",
-                                  {"all": [{"lab": {"name": "egfr"}}]})}
+                                  {"all": [{"lab": {"name": "egfr", "value": {"ge": 0}}}]})}
     with monkeypatch.context() as patch:
         patch.setattr(runtime._Host, "get_action", raising_action)  # only rulesets registered now get it
         generator = Generator(write_pack(tmp_path, rules))

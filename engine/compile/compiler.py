@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from engine.compile.lookup import is_lookup, lookup_rule
 from engine.compile.partition import HandlerKind, Item, partition
 from engine.compile.strata import stratify
 from engine.facts.fact import ABSENT_TYPE, NEVER_TYPE, SENTINEL_TYPE
@@ -83,6 +84,9 @@ class CompiledPack:
     probes: dict[str, Probe]
     absent_by_stratum: dict[int, tuple[str, ...]]
     keyed_negations: dict[str, tuple[KeyedNegation, ...]]
+    # exact-match rules evaluated as hashed lookups (engine.compile.lookup), at most one per stratum;
+    # durable never sees them
+    lookups: tuple[CompiledRuleset, ...] = ()
 
 
 def probe_id(pattern: Pattern) -> str:
@@ -228,18 +232,61 @@ def compile_pack(pack: Pack) -> CompiledPack:
     if any(source.spec.status == "draft" for source in pack.sources):
         prefix += "d"  # the same files compile to other rulesets with drafts: the runtime keys rulesets by name
     compiled: list[CompiledRuleset] = []
+    lookups: list[CompiledRuleset] = []
+    deriving = {rule.id for rule in rules if rule.produces}
     for level in range(top + 1):
         groups = _stratum_groups(level, rules, strata, negations, produced)
-        for index, items in enumerate(_packed(groups)):
+        lookup_items, durable_groups = _split_lookups(groups, deriving)
+        for index, items in enumerate(_packed(durable_groups)):
             compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
-    definitions = json.dumps([[r.name, r.definition] for r in compiled], sort_keys=True, separators=(",", ":"))
+        if lookup_items:
+            lookups.append(_lookup_ruleset(f"{prefix}.s{level}.lookup", level, lookup_items))
+    definitions = json.dumps([[r.name, r.definition] for r in (*compiled, *lookups)], sort_keys=True,
+                             separators=(",", ":"))
     return CompiledPack(
         name=pack.meta.name, version=pack.meta.version, digest=pack.digest,
         compiled_digest="sha256:" + hashlib.sha256(definitions.encode()).hexdigest(),
         rulesets=tuple(compiled), strata=top + 1, rules={r.id: r for r in rules}, probes=negations.probes,
         absent_by_stratum={k: tuple(sorted(v)) for k, v in negations.absent.items()},
         keyed_negations={k: tuple(v) for k, v in negations.keyed.items()},
+        lookups=tuple(lookups),
     )
+
+
+def _split_lookups(groups: dict[str, list[Item]], deriving: set[str]) -> tuple[list[Item], dict[str, list[Item]]]:
+    """The stratum's lookup items, and the groups left for durable.
+
+    Rules that derive facts stay in durable (for now): when several firings derive one fact, the
+    first is the one the plan explains, and moving some of them to the lookup (which runs after
+    the stratum's durable rulesets) changed which one that was (complex-patient's weight-loss
+    target). A rule goes to the lookup only when every variant of it can.
+    """
+    durable_targets = {(item.handler_kind, item.target) for items in groups.values() for item in items
+                       if not is_lookup(item) or (item.handler_kind == "rule" and item.target in deriving)}
+
+    def looked_up(item: Item) -> bool:
+        return (item.handler_kind, item.target) not in durable_targets
+
+    lookup_items = [item for name in sorted(groups) for item in groups[name] if looked_up(item)]
+    durable_groups = {name: kept for name, items in groups.items()
+                      if (kept := [item for item in items if not looked_up(item)])}
+    return lookup_items, durable_groups
+
+
+def _handler(item: Item) -> Handler:
+    return Handler(item.handler_kind, item.target, tuple(p.alias for p in item.patterns), item.variant,
+                   item.key_aliases)
+
+
+def _lookup_ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
+    """The stratum's exact-match rules, in the data form ``engine.run.lookup`` indexes."""
+    definition: dict[str, Any] = {}
+    handlers: dict[str, Handler] = {}
+    for n, item in enumerate(items):
+        definition[f"r{n}"] = lookup_rule(item, {p.alias: f"a_{p.alias}" for p in item.patterns})
+        handlers[f"r{n}"] = _handler(item)
+    consumes = frozenset(p.type for item in items for p in item.patterns)
+    return CompiledRuleset(name, level, consumes, definition, handlers)
 
 
 def _ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
@@ -252,8 +299,7 @@ def _ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
         required = _compared_fields(item.patterns)
         patterns = [pattern_json(p, alias_of, required.get(p.alias, frozenset())) for p in item.patterns]
         definition[rule_name] = {"all": patterns, "pri": 1, "run": rule_name}
-        handlers[rule_name] = Handler(item.handler_kind, item.target, tuple(p.alias for p in item.patterns),
-                                      item.variant, item.key_aliases)
+        handlers[rule_name] = _handler(item)
         consumes.update(p.type for p in item.patterns)
     # Absorbers: every routed fact is 'handled', so durable never raises MessageNotHandled mid-batch
     for type_name in sorted(consumes):

@@ -14,15 +14,41 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
-from engine.facts.fact import ABSENT_TYPE, Fact
+from engine.facts.fact import ABSENT_TYPE, Fact, UnrepresentableNumber
 from engine.facts.schema import FactSchema
 from engine.lang.rule import Rule
+from engine.run.lookup import LookupIndex, LookupSession
 from engine.run.outputs import Output
 from engine.run.resolve import build_output, resolve
-from engine.run.runtime import Activation, EngineError, Runtime, Session
+from engine.run.runtime import Activation, EngineError, Runtime, Session, fact_text
 from engine.run.trace import Evaluation, Firing
 
 ProbeHit = tuple[str, tuple[str, ...]]
+
+
+@dataclass
+class _Sessions:
+    """One patient's sessions: durable's, one per lookup ruleset, and each fact's JSON text (written once)."""
+
+    durable: Session
+    lookups: dict[str, LookupSession]
+    texts: dict[str, str]
+
+    def assert_facts(self, ruleset: CompiledRuleset, batch: list[Fact]) -> list[Activation]:
+        """Assert ``batch`` into a durable ruleset, or match it against a lookup ruleset."""
+        lookup = self.lookups.get(ruleset.name)
+        if lookup is not None:
+            return lookup.assert_facts(batch)
+        return self.durable.assert_texts(ruleset.name, [self._text(f) for f in batch])
+
+    def _text(self, fact: Fact) -> str:
+        text = self.texts.get(fact.fid)
+        if text is None:
+            try:
+                text = self.texts[fact.fid] = fact_text(fact.engine_dict())
+            except UnrepresentableNumber as exc:  # the loader's bounds should make this impossible
+                raise EngineError(f"a {fact.type} fact: {exc}") from None
+        return text
 REPORTED_RULES = 5  # an exhausted budget names the rules that fired most
 
 
@@ -62,6 +88,10 @@ class Evaluator:
         self.budget = (firing_budget if isinstance(firing_budget, FiringBudget)
                        else FiringBudget(base=firing_budget, per_input_fact=0))
         self._by_name = {r.name: r for r in compiled.rulesets}
+        self._lookups = {r.name: LookupIndex(r) for r in compiled.lookups}
+        # per stratum: durable's rulesets, then the stratum's exact-match lookup (at most one)
+        self._levels = [[r for r in (*compiled.rulesets, *compiled.lookups) if r.stratum == level]
+                        for level in range(compiled.strata)]
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact]) -> Evaluation:
@@ -72,16 +102,16 @@ class Evaluator:
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
         present: set[ProbeHit] = set()
         with self.runtime.session() as session:
-            for level in range(self.compiled.strata):
-                rulesets = [r for r in self.compiled.rulesets if r.stratum == level]
+            sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()}, {})
+            for level, rulesets in enumerate(self._levels):
                 markers = [Fact.make(ABSENT_TYPE, {"probe": pid}, origin="absent")
                            for pid in self.compiled.absent_by_stratum.get(level, ()) if (pid, ()) not in present]
                 for marker in markers:
                     result.facts[marker.fid] = marker
-                self._run_stratum(session, rulesets, list(result.facts.values()), result, present)
+                self._run_stratum(sessions, rulesets, list(result.facts.values()), result, present)
         return result
 
-    def _run_stratum(self, session: Session, rulesets: list[CompiledRuleset], known: list[Fact],
+    def _run_stratum(self, sessions: _Sessions, rulesets: list[CompiledRuleset], known: list[Fact],
                      result: Evaluation, present: set[ProbeHit]) -> None:
         pending: dict[str, list[Fact]] = defaultdict(list)
         for ruleset in rulesets:
@@ -92,7 +122,7 @@ class Evaluator:
                 batch, pending[ruleset.name] = pending[ruleset.name], []
                 if not batch:
                     continue
-                activations = session.assert_facts(ruleset.name, [f.engine_dict() for f in batch])
+                activations = sessions.assert_facts(ruleset, batch)
                 for activation in activations:
                     key = (activation.ruleset + "/" + activation.rule_name, tuple(sorted(activation.bindings.items())))
                     if key in seen:  # durable fires an 'in' ($or) pattern once per true branch

@@ -14,6 +14,10 @@ assert facts into a ruleset and get back which rules matched which facts, close.
 * Every JSON text durable reads (rulesets, facts, the sentinel) is written by
   ``engine.facts.fact.engine_json``, so every number reads back as exactly the value it
   was (durable's own ``json.dumps`` writes ``1e-05``, which it then cannot parse).
+* Facts are asserted, and matches collected, by calling durable's C functions directly
+  (``_dispatch``): durable's Python layer would build a Closure (two datetime calls), parse
+  the session state and write it back as JSON for every action, though ours change nothing.
+  The evaluator hands over each fact's JSON text, written once per patient (``fact_text``).
 """
 
 from __future__ import annotations
@@ -57,18 +61,26 @@ class _Host(durable_engine.Host):  # type: ignore[misc]
 
     def get_action(self, action_name: str) -> Callable[[Any], None]:
         ruleset_name, _, rule_name = action_name.partition("::")
-        recorder, failures = self.recorder, self.failures
 
-        def record(c: Any) -> None:
-            try:
-                message = c._m
-                bindings = {alias: str(fact.get("fid", "")) for alias, fact in message.items()
-                            if isinstance(fact, dict)}
-                recorder.append(Activation(ruleset_name, rule_name, bindings))
-            except Exception as exc:  # durable would swallow it: keep it for the caller
-                failures.append(f"{type(exc).__name__} in action {rule_name}")
+        def record(c: Any) -> None:  # c: a _Match, or durable's Closure
+            self.record(ruleset_name, rule_name, c._m)
 
         return record
+
+    def record(self, ruleset_name: str, rule_name: str, message: Any) -> None:
+        """One match: the rule and, per alias, the id of the fact it matched."""
+        try:
+            bindings = {alias: str(fact.get("fid", "")) for alias, fact in message.items() if isinstance(fact, dict)}
+            self.recorder.append(Activation(ruleset_name, rule_name, bindings))
+        except Exception as exc:  # never lose a failure: the caller raises it
+            self.failures.append(f"{type(exc).__name__} in action {rule_name}")
+
+
+@dataclass(frozen=True)
+class _Match:
+    """What an action reads of durable's Closure: the matched facts by alias."""
+
+    _m: dict[str, Any]
 
 
 class _Ruleset(durable_engine.Ruleset):  # type: ignore[misc]
@@ -80,8 +92,9 @@ class _Ruleset(durable_engine.Ruleset):  # type: ignore[misc]
     """
 
     def __init__(self, name: str, host: _Host, definition: dict[str, Any]) -> None:
-        self._actions = {rule_name: durable_engine.Promise(host.get_action(rule.pop("run")))
-                         for rule_name, rule in definition.items()}
+        # the recorders ``Session._dispatch`` calls; durable's Promises only for its own dispatch
+        self.recorders = {rule_name: host.get_action(rule.pop("run")) for rule_name, rule in definition.items()}
+        self._actions = {rule_name: durable_engine.Promise(action) for rule_name, action in self.recorders.items()}
         self._name = name
         self._host = host
         self._handle = durable_engine.durable_rules_engine.create_ruleset(name, engine_json(definition))
@@ -104,6 +117,11 @@ def _register(host: _Host, definitions: dict[str, dict[str, Any]]) -> None:
         ruleset = _Ruleset(name, host, definition)
         host._ruleset_directory[name] = ruleset
         host._ruleset_list.append(ruleset)
+
+
+def fact_text(fact: dict[str, Scalar]) -> str:
+    """A fact's JSON text as the session asserts it (with the session id)."""
+    return engine_json({**fact, "sid": SESSION_ID})
 
 
 _lock = threading.Lock()
@@ -159,14 +177,19 @@ class Session:
         self.close()
 
     def assert_facts(self, ruleset: str, facts: list[dict[str, Scalar]]) -> list[Activation]:
-        if ruleset not in self._touched:
-            self._touched.append(ruleset)
-        batch = [{**f, "sid": SESSION_ID} for f in facts]
-        self._host.recorder.clear()
         try:
-            state = self._host.assert_facts(ruleset, batch)
+            texts = [fact_text(f) for f in facts]
         except UnrepresentableNumber as exc:  # the loader's bounds should make this impossible
             raise EngineError(f"a fact for ruleset {ruleset}: {exc}") from None
+        return self.assert_texts(ruleset, texts)
+
+    def assert_texts(self, ruleset: str, texts: list[str]) -> list[Activation]:
+        """Assert facts given as ``fact_text`` wrote them; the activations they caused, in durable's order."""
+        if ruleset not in self._touched:
+            self._touched.append(ruleset)
+        self._host.recorder.clear()
+        try:
+            self._dispatch(ruleset, "[" + ",".join(texts) + "]", many=True)
         except BaseException as exc:
             name = type(exc).__name__
             if name == "MessageObservedException":
@@ -175,31 +198,54 @@ class Session:
             code = re.search(r"error code: (\d+)", str(exc))
             detail = f"error code {code.group(1)}" if code else name
             raise EngineError(f"durable-rules failed on ruleset {ruleset}: {detail}") from None
-        self._check(state)
+        self._check()
         activations = list(self._host.recorder)
         self._host.recorder.clear()
         return activations
 
-    def _check(self, state: Any) -> None:
+    def _dispatch(self, ruleset: str, text: str, many: bool) -> None:
+        """What ``Host.assert_facts`` does, without its per-action Closure and state round trip.
+
+        durable returns the session's first pending action; each one is recorded and completed,
+        which returns the next, until none is left (durable's ``Ruleset.do_actions``).
+        """
+        rules = self._host._ruleset_directory[ruleset]
+        engine = durable_engine.durable_rules_engine
+        result = (engine.assert_facts if many else engine.assert_fact)(rules._handle, text)
+        if result[0] == 1:
+            raise durable_engine.MessageNotHandledException("a fact no rule consumes")
+        if result[0] == 2:
+            raise durable_engine.MessageObservedException("a fact asserted twice")
+        state_handle = 0 if result[0] == 3 else result[1]
+        started = engine.start_action_for_state(rules._handle, state_handle)
+        message = started[1] if started else None
+        while message:
+            for rule_name, matched in json.loads(message).items():
+                try:
+                    rules.recorders[rule_name](_Match(matched))
+                except Exception:  # durable would have swallowed it into the state: fail closed
+                    self._host.failures.append("an action raised inside durable-rules (the plan is not trusted)")
+            message = engine.complete_and_start_action(rules._handle, state_handle)
+
+    def _check(self) -> None:
         if self._host.failures:
             raise EngineError("; ".join(self._host.failures))
-        if isinstance(state, dict) and "exception" in state:
-            raise EngineError("an action raised inside durable-rules (the plan is not trusted)")
 
     def close(self) -> None:
         host, touched, self._touched = self._host, self._touched, []
         errors: list[str] = []
         for ruleset in touched:
             try:
-                state = host.assert_fact(ruleset, {"sid": SESSION_ID, "t": SENTINEL_TYPE})
-                self._check(state)
+                self._dispatch(ruleset, engine_json({"sid": SESSION_ID, "t": SENTINEL_TYPE}), many=False)
+                self._check()
             except EngineError as exc:
                 errors.append(str(exc))
             except BaseException as exc:  # pragma: no cover - a durable failure while closing
                 errors.append(f"closing {ruleset}: {type(exc).__name__}")
             finally:
                 try:
-                    host.delete_state(ruleset, SESSION_ID)
+                    durable_engine.durable_rules_engine.delete_state(host._ruleset_directory[ruleset]._handle,
+                                                                     SESSION_ID)
                 except BaseException:
                     pass
         host.recorder.clear()

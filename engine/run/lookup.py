@@ -1,0 +1,129 @@
+"""Exact-match rules evaluated by hashed lookup (``engine.compile.lookup`` says which, and why).
+
+``LookupIndex`` is built once per compiled lookup ruleset: each pattern is filed under its
+fact type, the fields it requires by equality (its *shape*) and the values of those fields,
+so the patterns a fact can meet are found with one dictionary lookup per shape of its type;
+the pattern's other tests (``in``, ``ne``, ``exists``, ``missing``) are then checked one by one.
+``LookupSession`` holds one patient's matched facts and, as facts arrive, returns the
+activations durable would have made: every new combination of distinct facts, one per
+pattern, each meeting its pattern, in the order the facts arrived. Tests follow the
+reference evaluator: values compare equal only when of the same kind (numbers with numbers;
+a bool is not a number), and every test but ``missing`` fails on a missing field.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from engine.compile.compiler import CompiledRuleset
+from engine.facts.fact import Fact, Scalar
+from engine.run.runtime import Activation
+
+Shape = tuple[str, ...]  # the fields a pattern requires by equality, sorted
+Key = tuple[tuple[str, Any], ...]  # their values, each with its kind
+
+
+def _kind(value: Scalar) -> tuple[str, Any]:
+    """A value as a hashable key that is equal only for values of the same kind (1 == 1.0, True != 1)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return (type(value).__name__, value)
+    return ("number", value)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    rule: str  # the rule's name in its ruleset
+    position: int  # the pattern's place in the rule
+    residual: tuple[tuple[str, str, Any], ...]  # (field, op, value) tests not covered by the key
+
+    def holds(self, values: dict[str, Scalar]) -> bool:
+        for field, op, expected in self.residual:
+            if op == "missing":
+                if field in values:
+                    return False
+                continue
+            if field not in values:
+                return False
+            if op == "in" and _kind(values[field]) not in expected:
+                return False
+            if op == "ne" and _kind(values[field]) == expected:
+                return False
+        return True
+
+
+def _split(tests: list[list[Any]]) -> tuple[dict[str, Any], tuple[tuple[str, str, Any], ...]]:
+    """A pattern's tests as the equality key (field -> kind-tagged value) and the residual tests."""
+    key: dict[str, Any] = {}
+    residual: list[tuple[str, str, Any]] = []
+    for field, given_op, given in tests:
+        op, value = ("eq", given[0]) if given_op == "in" and len(given) == 1 else (given_op, given)
+        if op == "eq" and field not in key:
+            key[field] = _kind(value)
+        elif op == "eq":  # a second equality on one field: checked as a one-value 'in'
+            residual.append((field, "in", frozenset({_kind(value)})))
+        elif op == "in":
+            residual.append((field, "in", frozenset(_kind(v) for v in value)))
+        elif op == "ne":
+            residual.append((field, "ne", _kind(value)))
+        else:  # exists, missing
+            residual.append((field, op, None))
+    return key, tuple(residual)
+
+
+class LookupIndex:
+    """The patterns of one lookup ruleset, filed by fact type, shape and key."""
+
+    def __init__(self, ruleset: CompiledRuleset) -> None:
+        self.ruleset = ruleset
+        self.aliases: dict[str, tuple[str, ...]] = {}  # rule -> its durable aliases, in pattern order
+        self._shapes: dict[str, list[Shape]] = defaultdict(list)
+        table: dict[tuple[str, Shape], dict[Key, list[_Pattern]]] = defaultdict(lambda: defaultdict(list))
+        for rule_name, rule in ruleset.definition.items():
+            self.aliases[rule_name] = tuple(alias for alias, _type, _tests in rule["lookup"])
+            for position, (_alias, type_name, tests) in enumerate(rule["lookup"]):
+                key, residual = _split(tests)
+                shape = tuple(sorted(key))
+                if shape not in self._shapes[type_name]:
+                    self._shapes[type_name].append(shape)
+                table[(type_name, shape)][tuple(key[f] for f in shape)].append(_Pattern(rule_name, position, residual))
+        self._table = {k: dict(v) for k, v in table.items()}
+
+    def met_by(self, fact: Fact) -> list[_Pattern]:
+        """The patterns ``fact`` meets, in the order they were filed."""
+        values = fact.values
+        found: list[_Pattern] = []
+        for shape in self._shapes.get(fact.type, ()):
+            if any(f not in values for f in shape):
+                continue
+            candidates = self._table[(fact.type, shape)].get(tuple(_kind(values[f]) for f in shape), ())
+            found.extend(p for p in candidates if p.holds(values))
+        return found
+
+
+class LookupSession:
+    """One patient's facts matched against one lookup ruleset."""
+
+    def __init__(self, index: LookupIndex) -> None:
+        self._index = index
+        self._matched: dict[tuple[str, int], list[str]] = defaultdict(list)  # (rule, position) -> fact ids
+
+    def assert_facts(self, facts: list[Fact]) -> list[Activation]:
+        activations: list[Activation] = []
+        for fact in facts:
+            for pattern in self._index.met_by(fact):
+                activations.extend(self._new_combinations(pattern, fact.fid))
+                self._matched[(pattern.rule, pattern.position)].append(fact.fid)
+        return activations
+
+    def _new_combinations(self, pattern: _Pattern, fid: str) -> list[Activation]:
+        """Every combination with ``fid`` in ``pattern``'s place and facts met earlier in the others."""
+        aliases = self._index.aliases[pattern.rule]
+        choices = [[fid] if n == pattern.position else self._matched.get((pattern.rule, n), [])
+                   for n in range(len(aliases))]
+        name = self._index.ruleset.name
+        return [Activation(name, pattern.rule, dict(zip(aliases, combination, strict=True)))
+                for combination in itertools.product(*choices)
+                if len(set(combination)) == len(combination)]  # a fact binds one alias

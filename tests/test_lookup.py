@@ -1,0 +1,105 @@
+"""Exact-match rules are evaluated as hashed lookups, and fire exactly as the reference evaluator says.
+
+The compiler takes rules whose patterns only compare fields with constants (eq, in, ne, exists,
+missing) out of durable-rules (engine.compile.lookup); the evaluator finds a fact's rules by
+dictionary lookup (engine.run.lookup). These packs mix such rules with ones durable keeps
+(thresholds, joins) and chain between the two, and every firing is compared with the oracle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.generator import Generator
+from engine.patient.model import Patient
+from tests import reference_evaluator as reference
+from tests.packs import rule_doc, write_pack
+from tests.patient_facts import facts_of
+
+FINDING = {"finding": {"label": "finding {code}", "fields": {"code": "text", "gene": "text"}}}
+
+
+def _rules() -> dict[str, dict[str, Any]]:
+    derive = [{"assert": {"finding": {"code": "poor", "gene": {"ref": "g.gene"}}}}]
+    return {
+        # exact-match: lookups
+        "one": rule_doc("t.one", {"all": [{"medication": {"name": "clopidogrel", "status": {"ne": "stopped"}}}]}),
+        "in": rule_doc("t.in", {"all": [{"genotype": {"gene": "CYP2C19", "diplotype": {"in": ["*2/*2", "*2/*3"]},
+                                                      "as": "g"}}]}, derive),
+        "cross": rule_doc("t.cross", {"all": [{"genotype": {"gene": "CYP2D6"}},
+                                              {"medication": {"name": {"in": ["codeine", "tramadol"]}}}]}),
+        "two-medicines": rule_doc("t.two-medicines", {"all": [{"medication": {"status": "active", "as": "a"}},
+                                                              {"medication": {"status": "active", "as": "b"}}]}),
+        "exists": rule_doc("t.exists", {"all": [{"medication": {"indication": {"exists": True}}}]}),
+        "chained": rule_doc("t.chained", {"all": [{"finding": {"code": "poor"}},
+                                                  {"medication": {"name": "clopidogrel"}}]}),
+        # durable keeps these: a threshold and a join
+        "threshold": rule_doc("t.threshold", {"all": [{"medication": {"dose_mg": {"ge": 75}}}]}),
+        "join": rule_doc("t.join", {"all": [{"finding": {"code": "poor", "as": "f"}},
+                                            {"genotype": {"gene": {"ref": "f.gene"}}}]}),
+    }
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory: pytest.TempPathFactory) -> Generator:
+    return Generator(write_pack(tmp_path_factory.mktemp("lookup"), _rules(), FINDING))
+
+
+def _placed(generator: Generator, lookups: bool) -> set[str]:
+    rulesets = generator.compiled.lookups if lookups else generator.compiled.rulesets
+    return {h.target for r in rulesets for h in r.handlers.values() if h.kind == "rule"}
+
+
+def test_exact_match_rules_leave_durable_and_the_others_stay(mixed: Generator) -> None:
+    assert _placed(mixed, lookups=True) == {"t.one", "t.cross", "t.two-medicines", "t.exists", "t.chained"}
+    # a threshold, a join, and a rule that derives a fact (derivations keep their order in durable)
+    assert _placed(mixed, lookups=False) == {"t.threshold", "t.join", "t.in"}
+
+
+PATIENTS: dict[str, dict[str, Any]] = {
+    "nothing": {},
+    "clopidogrel-poor": {"medications": [{"name": "clopidogrel", "status": "planned", "dose_mg": 75,
+                                          "indication": "PCI"}],
+                         "genotypes": [{"gene": "CYP2C19", "diplotype": "*2/*2"}]},
+    "stopped": {"medications": [{"name": "clopidogrel", "status": "stopped"}],
+                "genotypes": [{"gene": "CYP2C19", "diplotype": "*1/*1"}]},
+    "cross-product": {"medications": [{"name": "codeine"}, {"name": "tramadol"}, {"name": "aspirin", "dose_mg": 81}],
+                      "genotypes": [{"gene": "CYP2D6", "diplotype": "*4/*4"}, {"gene": "CYP2C19",
+                                                                               "diplotype": "*2/*3"}]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATIENTS))
+def test_firings_agree_with_the_reference_evaluator(mixed: Generator, name: str) -> None:
+    facts = facts_of(Patient.model_validate({"id": "p", **PATIENTS[name]}))
+    fired = {(f.rule_id, f.matched) for f in mixed.evaluator.evaluate(facts).firings}
+    assert fired == reference.evaluate(mixed.pack.rules, facts)
+
+
+def test_lookup_rules_fire_for_every_combination_and_read_derived_facts(mixed: Generator) -> None:
+    facts = facts_of(Patient.model_validate({"id": "p", **PATIENTS["cross-product"]}))
+    firings = mixed.evaluator.evaluate(facts).firings
+    counts = {rule: sum(f.rule_id == rule for f in firings) for rule in ("t.cross", "t.two-medicines", "t.join")}
+    # CYP2D6 x (codeine, tramadol); ordered pairs of distinct active medicines (3 x 2); the durable
+    # join over the finding the lookup rule t.in derived
+    assert counts == {"t.cross": 2, "t.two-medicines": 6, "t.join": 1}
+    poor = facts_of(Patient.model_validate({"id": "p", **PATIENTS["clopidogrel-poor"]}))
+    assert "t.chained" in {f.rule_id for f in mixed.evaluator.evaluate(poor).firings}
+
+
+def test_booleans_and_numbers_are_looked_up_by_kind(tmp_path: Path) -> None:
+    """A derived 1.0 meets a rule's 1 (numbers are one kind) and true meets true."""
+    kinds = {"flag": {"label": "flag", "fields": {"on": "boolean", "level": "number"}}}
+    rules = {"true": rule_doc("t.true", {"all": [{"flag": {"on": True}}]}),
+             "one": rule_doc("t.one", {"all": [{"flag": {"level": 1}}]}),
+             "derive": rule_doc("t.derive", {"all": [{"medication": {"name": "x"}}]},
+                                [{"assert": {"flag": {"on": True, "level": 1.0}}}])}
+    generator = Generator(write_pack(tmp_path, rules, kinds))
+    assert _placed(generator, lookups=True) == {"t.true", "t.one"}
+    facts = facts_of(Patient.model_validate({"id": "p", "medications": [{"name": "x"}]}))
+    fired = {(f.rule_id, f.matched) for f in generator.evaluator.evaluate(facts).firings}
+    assert {rule for rule, _ in fired} == {"t.true", "t.one", "t.derive"}
+    assert fired == reference.evaluate(generator.pack.rules, facts)
