@@ -150,7 +150,7 @@ def test_page_1_has_the_warnings_then_the_first_recommendation(
 
 def test_the_pictures_print_and_the_pdf_is_reproducible(printed: dict[str, bytes]) -> None:
     patient = " ".join(_text(printed["complex-patient-patient.pdf"]))
-    assert "About 19 of 100 people like you will have a heart attack or a stroke" in patient
+    assert "About 27 of 100 people like you will have a heart attack, a stroke or heart failure" in patient
     assert "Your blood pressure readings" in patient and "2026-10-20" in patient
     clinician = _text(printed["complex-patient-clinician.pdf"])
     assert len(clinician) > 1  # big sections start a new page

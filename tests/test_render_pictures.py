@@ -28,7 +28,8 @@ def complex_patient(default_generator: Generator) -> tuple[Plan, list[BloodPress
 
 
 def _with_risk(plan: Plan, *assessments: Assessment) -> Plan:
-    kept = [a for a in plan.assessments if a.kind != "ascvd-risk-10y"]
+    """The plan with its 10-year risks (PCE and PREVENT) replaced by ``assessments``."""
+    kept = [a for a in plan.assessments if a.kind != "ascvd-risk-10y" and not a.kind.startswith("prevent-")]
     return plan.model_copy(update={"assessments": [*kept, *assessments]})
 
 
@@ -44,12 +45,15 @@ def test_risk_is_rounded_to_the_nearest_whole_person_halves_up(percent: float, p
 def test_the_icon_array_colours_as_many_people_as_the_risk_says(
         complex_patient: tuple[Plan, list[BloodPressureReading], str]) -> None:
     plan, _, html = complex_patient
-    risk = next(a for a in plan.assessments if a.kind == "ascvd-risk-10y")
-    assert risk.value == 19.4
+    # The plan has both 10-year risks; the picture is PREVENT's total CVD (the 2025 BP guideline's).
+    assert next(a for a in plan.assessments if a.kind == "ascvd-risk-10y").value == 19.4
+    risk = next(a for a in plan.assessments if a.kind == "prevent-cvd-10y")
+    assert risk.value == 27.4
     section = html.split('<section id="risk-picture"')[1].split("</section>")[0]
     assert section.count('class="person') == 100
-    assert _affected(section) == 19
-    sentence = "About 19 of 100 people like you will have a heart attack or a stroke in the next 10 years."
+    assert _affected(section) == 27
+    sentence = ("About 27 of 100 people like you will have a heart attack, a stroke or heart failure in the "
+                "next 10 years.")
     assert sentence in html_text.unescape(section)
     svg = section.split("<svg")[1].split("</svg>")[0]
     assert 'role="img"' in svg and f"<title>{sentence}" in html_text.unescape(svg) and "aria-label=" in svg

@@ -52,14 +52,17 @@ def people_of_100(percent: float) -> int:
     return max(0, min(PEOPLE, math.floor(percent + 0.5)))
 
 
+PREVENT_10Y_CVD_KIND = "prevent-cvd-10y"  # rules/cardiovascular/prevent-risk.yaml; docs/contract.md, section 3
+
+
 def _is_prevent_10y_cvd(a: Assessment) -> bool:
-    """A PREVENT 10-year total-CVD assessment: by its details (outcome, years) or, failing those, its kind."""
+    """A PREVENT 10-year total-CVD assessment: the default pack's kind, or a pack's own prevent-* kind whose
+    details say outcome cvd and 10 years."""
+    if a.kind == PREVENT_10Y_CVD_KIND:
+        return True
     if not a.kind.startswith("prevent"):
         return False
-    outcome, years = a.details.get("outcome"), a.details.get("years")
-    if outcome is not None or years is not None:
-        return str(outcome) == "cvd" and str(years) == "10"
-    return "10" in a.kind and not any(other in a.kind for other in ("30", "ascvd", "hf"))
+    return str(a.details.get("outcome")) == "cvd" and str(a.details.get("years")) == "10"
 
 
 def _number(value: object) -> float | None:
