@@ -107,6 +107,8 @@ def patient_from_resources(resources: list[dict[str, Any]], model: type[Patient]
     draft = Draft(fhir_tables(), target.declarations)
     kinds = _read(draft, resources, where, as_of or dt.datetime.now(dt.UTC).date())
     data = draft.finish()
+    if as_of is not None:  # the record's day (a Bundle's timestamp): what a patient file's as_of says,
+        data.setdefault("as_of", as_of.isoformat())  # so computed fields (years since quitting) have it
     try:
         patient = target.model_validate(data)
     except ValidationError as exc:
