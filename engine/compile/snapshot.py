@@ -47,6 +47,7 @@ from engine.lang.model import ActionItem, Evidence, RuleSpec
 from engine.lang.patterns import Pattern, Ref, Test
 from engine.lang.rule import Rule, RuleSource
 from engine.lang.tables import TableRow
+from engine.pack.calculators import CalculatorSpec, DeclaredCalculator, InputSpec, OutputSpec
 from engine.pack.citations import Citations
 from engine.pack.load import Pack, PackMeta
 from engine.pack.source_attributes import AttributeInputs
@@ -58,7 +59,7 @@ _TAG = "!"
 _CLASSES: dict[str, type[Any]] = {cls.__name__: cls for cls in (
     Pack, PackMeta, FactSchema, FactType, FieldKind, RuleSource, RuleSpec, SourceDoc, Rule, Pattern, Test, Ref,
     TableRow, Location, Diagnostic, Severity, Evidence, ActionItem, DrugClasses, Citations,
-    AttributeInputs,
+    AttributeInputs, DeclaredCalculator, CalculatorSpec, InputSpec, OutputSpec,
     CompiledPack, CompiledRuleset, Handler, Probe, KeyedNegation,
     FieldDomain, FieldDeclarations, SectionSpec, FieldSpec, ObservationCode, Derivation, DateArithmetic, ValueType,
 )}

@@ -69,8 +69,13 @@ class DeclaredCalculator:
 
     name: str
     spec: CalculatorSpec
-    implementation: RiskCalculator
     location: Location  # the entry's key in knowledge/calculators.yaml
+
+    @property
+    def implementation(self) -> RiskCalculator:
+        """The shipped equations the declaration names (looked up, not held, so the compiled-pack
+        cache can write a declaration: it holds data only)."""
+        return IMPLEMENTATIONS[self.spec.implementation]
 
     @property
     def vectors_path(self) -> str:
@@ -225,7 +230,7 @@ def load_calculators(root: Path, schema: FactSchema, citations: Citations,
             continue
         produced[spec.produces.fact] = name
         _Checker(doc, name, spec, implementation, schema, diagnostics).check(citations, root)
-        declared.append(DeclaredCalculator(name, spec, implementation, doc.locate([name], key=True)))
+        declared.append(DeclaredCalculator(name, spec, doc.locate([name], key=True)))
     return tuple(declared)
 
 
