@@ -191,7 +191,9 @@ def _numeric_fields() -> list[tuple[tuple[str, ...], dict[str, Any]]]:
 FIELDS = [(path, spec) for path, spec in _numeric_fields() if path[0] != "observations"]
 LISTS = {"blood_pressure", "medications", "genotypes", "cancer", "family_history"}
 # the normaliser keeps these at fixed places (the model refuses a value that would round to 0)
-ROUNDED = {"labs", "blood_pressure", "activity_score", "tumour_size_mm", "pd_l1_tps_percent"}
+# (pack_years and home_radon_pci_per_l: `places: 1` in knowledge/lifestyle/fields.yaml)
+ROUNDED = {"labs", "blood_pressure", "activity_score", "tumour_size_mm", "pd_l1_tps_percent", "pack_years",
+           "home_radon_pci_per_l"}
 REQUIRED: dict[str, dict[str, Any]] = {
     "blood_pressure": {"systolic": 250, "diastolic": 21}, "medications": {"name": "x"},
     "genotypes": {"gene": "CYP2D6"}, "cancer": {"type": "breast"},

@@ -124,13 +124,13 @@ def test_normalised_facts_are_typed_and_plain() -> None:
 def test_facts_asserted_into_durable_carry_numbers(default_generator: Generator, threshold_pack: Generator,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[dict[str, Scalar]] = []
-    original = Session.assert_facts
+    original = Session.assert_texts  # the evaluator's door into durable: each fact's JSON, written once
 
-    def spy(self: Session, ruleset: str, facts: list[dict[str, Scalar]]) -> list[Activation]:
-        seen.extend(facts)
-        return original(self, ruleset, facts)
+    def spy(self: Session, ruleset: str, texts: list[str]) -> list[Activation]:
+        seen.extend(json.loads(text) for text in texts)
+        return original(self, ruleset, texts)
 
-    monkeypatch.setattr(Session, "assert_facts", spy)
+    monkeypatch.setattr(Session, "assert_texts", spy)
     patient = Patient.model_validate({"id": "p", **RICH})
     for generator in (threshold_pack, default_generator):
         generator.run(patient, at=AT)
