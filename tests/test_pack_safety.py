@@ -176,7 +176,8 @@ def test_the_template_loader_does_not_follow_links_out_of_templates(tmp_path: Pa
 def test_the_sample_plans_fill_every_section_and_leave_them_empty() -> None:
     samples = dict(sample_plans())
     assert list(samples) == ["a sample plan with every field filled",
-                             "a sample plan with every optional field left out", "an empty sample plan"]
+                             "a sample plan with every optional field left out", "an empty sample plan",
+                             "a sample plan with a 10-year risk and a blood-pressure goal"]  # the pictures
     full = json.loads(samples["a sample plan with every field filled"].to_json())
     lists = [name for name, value in full.items() if isinstance(value, list)]
     assert lists and all(full[name] for name in lists)
