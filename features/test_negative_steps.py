@@ -119,5 +119,5 @@ def test_the_negative_steps_pass_on_real_names_that_are_absent(plan: Result, voc
 
 
 def test_a_data_gap_that_is_there_fails_no_data_gap_suggesting(plan: Result, vocabulary: PackVocabulary) -> None:
-    with pytest.raises(AssertionError, match=r"a data gap suggests 'lipid panel \(total and HDL cholesterol\)'"):
-        no_data_gap_suggesting(plan, vocabulary, "lipid panel (total and HDL cholesterol)")
+    with pytest.raises(AssertionError, match=r"a data gap suggests 'diet history \(sodium intake\)'"):
+        no_data_gap_suggesting(plan, vocabulary, "diet history (sodium intake)")

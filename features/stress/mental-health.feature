@@ -235,7 +235,9 @@ Feature: Depression, anxiety and suicide-risk screening (PHQ-9, GAD-7)
       | stress.anxiety-evaluation         |
       | stress.stress-reduction           |
     And the rule "stress.phq9-item9-safety" did not fire
-    And the plan has no data gaps
+    And the plan has no data gap mentioning "PHQ-9"
+    And the plan has no data gap mentioning "GAD-7"
+    And the plan has a data gap mentioning "PREVENT"
     And the follow-up interval is 14 days
 
   Scenario: The mental-health example patient with item 9 answered "several days"
