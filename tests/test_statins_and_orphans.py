@@ -60,16 +60,16 @@ def test_no_lipid_panel_or_statin_in_pregnancy(default_generator: Generator) -> 
                  vitals={"blood_pressure": [{"systolic": 134, "diastolic": 84}]}, labs={"ldl_mg_dl": 200})
     assert _statin(plan) == ""
     assert not any("lipid" in (g.suggested_test or "") for g in plan.data_gaps)
-    assert not any("depends on this risk" in g.text for g in plan.data_gaps)
+    assert not any("depends on it" in g.text for g in plan.data_gaps)
 
 
 def test_hypertension_treatment_does_not_depend_on_the_risk_in_stage_2(default_generator: Generator) -> None:
     stage1 = _plan(default_generator, demographics={"age": 55, "sex": "male"},
                    vitals={"blood_pressure": [{"systolic": 134, "diastolic": 82}]}, lifestyle={"smoking": "never"})
-    assert any("depends on this risk" in g.text for g in stage1.data_gaps)
+    assert any("depends on it" in g.text for g in stage1.data_gaps)
     stage2 = _plan(default_generator, demographics={"age": 55, "sex": "male"},
                    vitals={"blood_pressure": [{"systolic": 150, "diastolic": 95}]}, lifestyle={"smoking": "never"})
-    assert not any("depends on this risk" in g.text for g in stage2.data_gaps)
+    assert not any("depends on it" in g.text for g in stage2.data_gaps)
     assert any("statin decision" in g.text for g in stage2.data_gaps)
 
 
