@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from engine.cli.packs import announce, pack_root
 from engine.generator import Generator
-from engine.service.app import create_app
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 
 
@@ -58,6 +56,12 @@ def register(app: typer.Typer) -> None:
             sock.close()
             _fail(exc.diagnostics)
         announce(generator.pack)
+        # Here, not at the top: every careplan command imports this module, and only serve needs
+        # FastAPI, uvicorn and httpx.
+        import uvicorn
+
+        from engine.service.app import create_app
+
         logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="careplan: %(message)s")
         service = create_app(generator)
         service.state.answerer.warm_up()
