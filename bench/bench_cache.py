@@ -68,7 +68,7 @@ def main() -> None:
         env.pop("CAREPLAN_NO_CACHE", None)
         os.environ["CAREPLAN_CACHE_DIR"] = str(cache)
         pack, compiled = load_compiled(root)  # writes the entry
-        entry = next(cache.glob("*.json"))
+        entry = next(cache.glob("*.entry"))
         digest = pack_digest(root)
         key = entry_key(digest, pack.include_drafts)
         blob = pickle.dumps((pack, compiled), protocol=pickle.HIGHEST_PROTOCOL)

@@ -22,7 +22,7 @@ import cli
 from engine.compile import cache
 from engine.compile.cache import entry_file, entry_key, load_compiled, private_directory
 from engine.compile.compiler import compile_pack
-from engine.compile.snapshot import SnapshotError, decode, encode
+from engine.compile.snapshot import FORMAT, SnapshotError, decode, encode
 from engine.pack.load import load_pack, pack_digest
 from engine.pack.locate import default_pack_root
 from tests.test_pack_safety import good_pack, patient
@@ -93,8 +93,12 @@ def test_a_truncated_or_damaged_entry_is_rebuilt(setup: tuple[Path, Path, Path, 
 def _forged(root: Path, text: str) -> bytes:
     """An entry an attacker could write: well formed, right key and checksum, a changed recommendation."""
     pack = load_pack(root)
-    payload = json.dumps(encode(pack, compile_pack(pack))).replace("kidney check", text).encode()
-    header = {"format": "careplan-compiled-pack/1", "key": entry_file(Path(), root, include_drafts=False)[1],
+    original = b"kidney check"
+    assert len(text.encode()) == len(original)  # a pickled text carries its length
+    payload = encode(pack, compile_pack(pack))
+    assert original in payload
+    payload = payload.replace(original, text.encode())
+    header = {"format": FORMAT, "key": entry_file(Path(), root, include_drafts=False)[1],
               "sha256": hashlib.sha256(payload).hexdigest()}
     return json.dumps(header).encode() + b"\n" + payload
 
@@ -106,7 +110,7 @@ def test_the_forged_entry_of_the_next_tests_would_be_read_from_a_private_cache(
     root, person, cache_dir, _ = setup
     cache_dir.mkdir(mode=0o700)
     entry = entry_of(root, cache_dir)
-    entry.write_bytes(_forged(root, "FORGED"))
+    entry.write_bytes(_forged(root, "FORGED check"))
     entry.chmod(0o600)
     assert "FORGED" in generate(person, root, cache_dir)
 
@@ -124,7 +128,7 @@ def test_an_entry_others_could_have_written_is_never_read(setup: tuple[Path, Pat
         cache_dir.mkdir(mode=0o700)
     entry = entry_of(root, cache_dir)
     forged = tmp_path / "forged.json"
-    forged.write_bytes(_forged(root, "FORGED"))
+    forged.write_bytes(_forged(root, "FORGED check"))
     forged.chmod(0o600)
     if how == "entry is a link":
         entry.symlink_to(forged)
@@ -149,19 +153,38 @@ def test_a_new_cache_directory_is_private(tmp_path: Path) -> None:
     assert not private_directory(directory)
 
 
-def test_an_entry_naming_a_class_outside_the_pack_is_refused() -> None:
-    for data in ({"format": "careplan-compiled-pack/1", "pack": {"!": "posix.system", "v": ["touch /tmp/x"]}},
-                 {"format": "careplan-compiled-pack/1", "pack": {"!": "tuple", "v": [{"!": "Pack", "v": [1]}]}},
-                 {"format": "careplan-compiled-pack/1", "pack": {"!": "@", "v": 0}},
-                 {"format": "another/1"}):
+class _Outside:
+    """Pickles as a call of ``callee`` on ``args``: what a planted entry would ask the reader to run."""
+
+    def __init__(self, callee: Any, *args: Any) -> None:
+        self.callee, self.args = callee, args
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (self.callee, self.args)
+
+
+def test_an_entry_naming_a_class_outside_the_pack_is_refused(tmp_path: Path) -> None:
+    pack = load_pack(good_pack(tmp_path / "pack"))
+    compiled = compile_pack(pack)
+    read_back = decode(encode(pack, compiled))  # the control: what encode wrote is read
+    assert read_back == (pack, compiled)
+    for data in (pickle.dumps(_Outside(os.system, "true")),
+                 pickle.dumps((FORMAT, _Outside(open, str(tmp_path / "x"), "w"), compiled)),
+                 pickle.dumps((FORMAT, pack, _Outside(eval, "1"))),
+                 pickle.dumps((FORMAT, pack, _Outside(Path.write_text, tmp_path / "x", "y"))),
+                 pickle.dumps(("another/1", pack, compiled)),
+                 pickle.dumps((FORMAT, compiled, pack)),
+                 encode(pack, compiled)[:-40],
+                 b"not a pickle"):
         with pytest.raises(SnapshotError):
             decode(data)
+    assert not (tmp_path / "x").exists()
 
 
 def test_the_default_pack_comes_back_from_the_cache_equal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CAREPLAN_CACHE_DIR", str(tmp_path / "cache"))
     written = load_compiled(default_pack_root())
-    [entry] = (tmp_path / "cache").glob("*.json")
+    [entry] = (tmp_path / "cache").glob("*.entry")
     assert entry.stat().st_mode & 0o777 == 0o600
     read = load_compiled(default_pack_root())
     assert read == written

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol
 
-from engine.batch.work import Outcome, Settings, Task, plan_chunk, warm
+from engine.batch.work import Outcome, Settings, Task, plan_chunk, warm, warm_process
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 
 IN_FLIGHT_PER_WORKER = 3
@@ -43,7 +43,7 @@ class LocalExecutor:
     def __init__(self, settings: Settings, workers: int) -> None:
         self.settings = settings
         self.workers = workers
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=warm,
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=warm_process,
                                          initargs=(settings,))
 
     def run(self, chunks: Iterator[list[Task]]) -> Iterator[list[Outcome]]:

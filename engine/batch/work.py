@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.batch.records import Record, load_record
-from engine.generator import Generator
+from engine.generator import Generator, resident_generator
 from engine.render.documents import RenderError
 from engine.run.runtime import EngineError
 from engine.source.diagnostics import Diagnostic
@@ -53,18 +53,25 @@ class Outcome:
 _generators: dict[str | None, Generator] = {}
 
 
-def generator_for(pack_root: str | None) -> Generator:
-    """This process's compiled pack, built on first use and kept."""
+def generator_for(pack_root: str | None, resident: bool = False) -> Generator:
+    """This process's compiled pack, built on first use and kept (``resident``: frozen out of the
+    cyclic collector's scans, for a process of the batch's own)."""
     generator = _generators.get(pack_root)
     if generator is None:
-        generator = Generator(Path(pack_root) if pack_root is not None else None)
+        root = Path(pack_root) if pack_root is not None else None
+        generator = resident_generator(root) if resident else Generator(root)
         _generators[pack_root] = generator
     return generator
 
 
 def warm(settings: Settings) -> None:
-    """Process initializer: compile the pack before the first chunk arrives."""
+    """Compile the pack before the first chunk arrives (a Dask worker's, which may share its process)."""
     generator_for(settings.pack_root)
+
+
+def warm_process(settings: Settings) -> None:
+    """The initializer of a pool process of the batch's own: the pack is kept for the process's life."""
+    generator_for(settings.pack_root, resident=True)
 
 
 def _document(text: str) -> str:

@@ -1,9 +1,9 @@
 """A cache of loaded and compiled packs, so that one ``careplan generate`` does not re-check
 and re-compile an unchanged pack of thousands of table rows on every run.
 
-An entry is data, never code: the JSON of ``engine.compile.snapshot`` (which builds only the
-pack's own classes back, from their fields), so a file planted in the cache directory can at
-worst be ignored. It is also checked before it is read:
+An entry is data, never code: ``engine.compile.snapshot``'s bytes, read back by an unpickler
+that builds only the pack's own classes from their fields, so a file planted in the cache
+directory can at worst be ignored. It is also checked before it is read:
 
 * the directory must be a real directory (not a link), owned by the user and writable by no
   one else (it is created 0700), inside a parent that others cannot rename it out of;
@@ -119,7 +119,7 @@ def _read(entry: Path, key: str) -> bytes | None:
 def _write(directory: Path, entry: Path, key: str, pack: Pack, compiled: CompiledPack) -> None:
     try:
         with _no_gc():
-            payload = json.dumps(encode(pack, compiled), separators=(",", ":"), ensure_ascii=False).encode()
+            payload = encode(pack, compiled)
     except SnapshotError:
         return  # something the format cannot hold faithfully: this pack is not cached
     header = json.dumps({"format": FORMAT, "key": key, "sha256": hashlib.sha256(payload).hexdigest()})
@@ -152,8 +152,8 @@ def _cached(entry: Path, key: str, digest: str, root: Path) -> tuple[Pack, Compi
         return None
     try:
         with _no_gc():
-            pack, compiled = decode(json.loads(payload))
-    except (ValueError, SnapshotError, RecursionError):
+            pack, compiled = decode(payload)
+    except (SnapshotError, RecursionError):
         return None  # damaged: rebuilt by the caller
     if pack.digest != digest or compiled.digest != digest:
         return None
@@ -165,7 +165,7 @@ def entry_file(directory: Path, root: Path, include_drafts: bool) -> tuple[Path,
     """The cache file of the pack at ``root`` and its key: the pack's digest, and the default pack's
     fields when it reads them (a pack without its own fields.yaml)."""
     key = entry_key(pack_digest(root) + inherited_fields_digest(root), include_drafts)
-    return directory / f"{key[:40]}.json", key
+    return directory / f"{key[:40]}.entry", key
 
 
 def load_compiled(root: Path) -> tuple[Pack, CompiledPack]:

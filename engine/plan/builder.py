@@ -16,7 +16,7 @@ from engine.compile.compiler import CompiledPack
 from engine.facts.schema import FactSchema
 from engine.lang.vocabulary import ACTIONS, CATEGORIES
 from engine.pack.citations import Citations
-from engine.pack.source_attributes import INPUT_CATEGORIES, AttributeInputs, SourceAttributes
+from engine.pack.source_attributes import INPUT_CATEGORIES, AttributeInputs, InputCategory, SourceAttributes
 from engine.plan.evidence import evidence_ref
 from engine.plan.medication_review import ReviewIndex, review
 from engine.plan.model import (
@@ -53,13 +53,23 @@ class PlanBuilder:
                  attributes: tuple[SourceAttributes | None, AttributeInputs] | None = None) -> None:
         self.compiled = compiled
         self.citations = citations or Citations()
-        self.source_attributes, inputs = attributes or (None, AttributeInputs())
-        # per rule, the source-attribute categories its own patterns read (a chain's union is the item's)
-        self.rule_inputs = {rule_id: inputs.categories_of(rule.reads) for rule_id, rule in compiled.rules.items()}
+        self.source_attributes, self._attribute_inputs = attributes or (None, AttributeInputs())
+        # per rule, the source-attribute categories its own patterns read (a chain's union is the item's);
+        # worked out when a rule first fires: most of a pack's thousands of rules never fire in one run
+        self._rule_inputs: dict[str, tuple[InputCategory, ...]] = {}
         self.schema = schema
         self.data_versions = dict(data_versions or {})
         self.drug_classes = drug_classes or DrugClasses()
         self.review_index = ReviewIndex(compiled.rules.values())
+
+    def rule_inputs(self, rule_id: str) -> tuple[InputCategory, ...]:
+        """The source-attribute categories rule ``rule_id``'s own patterns read (none for an unknown rule)."""
+        found = self._rule_inputs.get(rule_id)
+        if found is None:
+            rule = self.compiled.rules.get(rule_id)
+            found = self._attribute_inputs.categories_of(rule.reads) if rule is not None else ()
+            self._rule_inputs[rule_id] = found
+        return found
 
     def describe(self, fid: str, evaluation: Evaluation) -> str:
         fact = evaluation.facts[fid]
@@ -135,7 +145,7 @@ class PlanBuilder:
                 because=chain)
             offers[out.id] = Offer(out.treatments, out.if_declined)
         for rec in found.values():
-            used = {c for step in rec.because for c in self.rule_inputs.get(step.rule, ())}
+            used = {c for step in rec.because for c in self.rule_inputs(step.rule)}
             rec.inputs_used = [c for c in INPUT_CATEGORIES if c in used]
         return found
 

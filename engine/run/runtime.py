@@ -149,10 +149,9 @@ class Runtime:
             if ruleset.name in self.registered or ruleset.name in host._ruleset_directory:
                 self.registered.setdefault(ruleset.name, ruleset)
                 continue
-            definition = json.loads(json.dumps(ruleset.definition))  # a copy: durable pops 'run' from it
-            for rule in definition.values():
-                rule["run"] = f"{ruleset.name}::{rule['run']}"
-            fresh[ruleset.name] = definition
+            # each rule's top level copied, as durable pops 'run' from it; the patterns are only read
+            fresh[ruleset.name] = {rule_name: {**rule, "run": f"{ruleset.name}::{rule['run']}"}
+                                   for rule_name, rule in ruleset.definition.items()}
             self.registered[ruleset.name] = ruleset
         if fresh:
             _register(host, fresh)
