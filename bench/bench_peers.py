@@ -210,8 +210,8 @@ def _number(value: float | None, fmt: str = ",.0f") -> str:
 
 
 def print_machine(info: dict[str, Any], args: argparse.Namespace) -> None:
-    print(f"python {info['python']}, {info['cpus']} CPUs, load average {info['load_average']:.2f} at start, "
-          f"{info['platform']}")
+    print(f"python {info['python']}, {info['cpus']} CPUs, load average {info['load_average']:.2f} at start and "
+          f"{info['load_average_end']:.2f} at the end, {info['platform']}")
     print(f"careplan engine from {info['careplan']}; {args.patients:,} patients (capped at {args.seconds:g} s "
           f"per measurement, at least {MIN_PATIENTS}), {args.repeat} repetitions, medians; each measurement "
           f"in a fresh process")
@@ -232,17 +232,19 @@ def print_overview(summary: dict[tuple[str, int], dict[str, Any]], sizes: list[i
 
 
 def print_table(summary: dict[tuple[str, int], dict[str, Any]], sizes: list[int], names: list[str]) -> None:
-    print("| engine | rules | patients/s | p50 ms | p99 ms | import ms | load ms | n | recs/patient | mismatches "
-          "| layout |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| engine | rules | patients/s | range | p50 ms | p99 ms | import ms | load ms | n | recs/patient "
+          "| mismatches | layout |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for size in sizes:
         for name in names:
             s = summary[(name, size)]
             if not s["runs"]:
-                print(f"| {LABELS[name]} | {size} | failed: {'; '.join(s['errors'])[:80]} | | | | | | | | |")
+                print(f"| {LABELS[name]} | {size} | failed: {'; '.join(s['errors'])[:80]} | | | | | | | | | |")
                 continue
             mism = "reference" if name == "plain" else str(s["mismatches"])
-            print(f"| {LABELS[name]} | {size:,} | {s['patients_per_s']:,.0f} | {s['p50_ms']:.3f} | {s['p99_ms']:.3f} "
+            spread = f"{min(s['spread']):,}-{max(s['spread']):,}"
+            print(f"| {LABELS[name]} | {size:,} | {s['patients_per_s']:,.0f} | {spread} | {s['p50_ms']:.3f} "
+                  f"| {s['p99_ms']:.3f} "
                   f"| {s['import_ms']:,.0f} | {s['load_ms']:,.0f} | {s['n']:,.0f} | {s['recs_per_patient']:.2f} "
                   f"| {mism} | {s['layout']} |")
     print()
@@ -345,6 +347,7 @@ def main(argv: list[str] | None = None) -> int:
             print(profile(args.profile, sizes[0], args.patients, packs[sizes[0]]))
             return 0
         rows = run_all(args, sizes, names, packs)
+    info["load_average_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     summary = summarise(rows, sizes, names)
     found = ratios(summary, sizes)
     if args.json:
