@@ -7,8 +7,10 @@ The pack stands alone (no ``extends: default``): it is the peer workload and not
 * ``knowledge/fact-types.yaml``: the derived facts ``bp_category``, ``risk`` and ``phenotype``;
 * one rule file per hand-written rule (categories, risk, advice, lifestyle);
 * decision tables where the rules are rows: CYP2C19 diplotype -> phenotype, phenotype x drug, the
-  padding diplotype rows, and the padding threshold rules, one table per pair of fields, because a
-  table cell holds a value, never the name of the field a pattern tests (so 20 threshold templates);
+  padding diplotype rows, and the padding threshold rules: at least one table per pair of fields,
+  because a table cell holds a value, never the name of the field a pattern tests (so up to 20
+  templates), and more where rows overlap (``_scales``: ``careplan validate`` reads a band table as
+  a scale);
 * the four templates every pack must ship (one line each: the benchmark renders nothing).
 
 Every rule file carries real inline tests: a workload patient for which it fires and one for which it
