@@ -70,6 +70,9 @@ class CompiledRuleset:
     consumes: frozenset[str]
     definition: dict[str, Any]
     handlers: dict[str, Handler]
+    # the probes whose ``__absent`` markers its rules read: a stratum's other markers are not sent to it
+    # (a ruleset would only absorb them, and some strata have forty)
+    absent_probes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -286,7 +289,7 @@ def _lookup_ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset
         definition[f"r{n}"] = lookup_rule(item, {p.alias: f"a_{p.alias}" for p in item.patterns})
         handlers[f"r{n}"] = _handler(item)
     consumes = frozenset(p.type for item in items for p in item.patterns)
-    return CompiledRuleset(name, level, consumes, definition, handlers)
+    return CompiledRuleset(name, level, consumes, definition, handlers, _absent_probes(items))
 
 
 def _ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
@@ -309,4 +312,10 @@ def _ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
     # Sentinel: guarantees one action fired before delete_state (durable segfaults otherwise)
     definition["sentinel"] = {"all": [{"e": {"t": SENTINEL_TYPE}}], "pri": SENTINEL_PRIORITY, "run": "sentinel"}
     handlers["sentinel"] = Handler("sentinel")
-    return CompiledRuleset(name, level, frozenset(consumes), definition, handlers)
+    return CompiledRuleset(name, level, frozenset(consumes), definition, handlers, _absent_probes(items))
+
+
+def _absent_probes(items: list[Item]) -> frozenset[str]:
+    """The probe ids the items' ``__absent`` patterns compare (the compiler writes them as ``probe eq``)."""
+    return frozenset(str(t.value) for item in items for p in item.patterns if p.type == ABSENT_TYPE
+                     for t in p.tests if t.field == "probe" and t.op == "eq")

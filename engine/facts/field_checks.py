@@ -50,6 +50,11 @@ def check_field(doc: SourceDoc, at: tuple[str, ...], decl: FieldDecl, diagnostic
 
 
 
+# The ``patient`` fact's fields the normaliser fills from the vitals section itself
+# (engine.patient.normalise): a declared field with one of these names would be written over.
+ENGINE_PATIENT_FIELDS = ("bmi", "height_cm", "weight_kg")
+
+
 def check_section_fields(section: SectionSpec, diagnostics: list[Diagnostic]) -> None:
     """Date arithmetic names a date of the section; a per-field section holds measures; fact fields are distinct."""
     dates = [f.name for f in section.fields if f.type is ValueType.DATE]
@@ -65,6 +70,13 @@ def check_section_fields(section: SectionSpec, diagnostics: list[Diagnostic]) ->
             diagnostics.append(Diagnostic(spec.where, "fields.bad-declaration",
                                           f"section '{section.name}' gives one fact per field: each is a measure",
                                           field_path=f"{section.name}.{spec.name}"))
+        if section.fact == "patient" and spec.becomes in ENGINE_PATIENT_FIELDS:
+            diagnostics.append(Diagnostic(
+                spec.where, "fields.engine-filled",
+                f"the patient fact's '{spec.becomes}' is filled by the engine from vitals (height_cm, weight_kg), "
+                "so a declared value would be written over",
+                field_path=f"{section.name}.{spec.name}",
+                hint=f"give the field another name (fact_field: declared_{spec.becomes}), or give vitals instead"))
         first = becomes.get(spec.becomes)
         if first is not None:
             diagnostics.append(Diagnostic(spec.where, "fields.duplicate",

@@ -14,6 +14,10 @@ from enum import Enum
 from engine.facts.fact import Scalar, show_value
 
 _PLACEHOLDER = re.compile(r"\{([a-z_0-9]+)\}")
+_MISSING_WITH_WORD = re.compile(r"(,\s*)?(\b[A-Za-z_]+\s+)?\0")
+_EMPTY_BRACKETS = re.compile(r"\(\s*,?\s*\)")
+_SPACE_BEFORE_BRACKET = re.compile(r"\s+\)")
+_SPACES = re.compile(r"\s+")
 
 
 class FieldKind(str, Enum):
@@ -69,10 +73,10 @@ class FactType:
 
         text = _PLACEHOLDER.sub(fill, self.label)
         # drop the words that introduce a missing value ("activity {x}", "of {y}"), then empty brackets
-        text = re.sub(r"(,\s*)?(\b[A-Za-z_]+\s+)?\0", "", text)
-        text = re.sub(r"\(\s*,?\s*\)", "", text)
-        text = re.sub(r"\s+\)", ")", text)
-        return re.sub(r"\s+", " ", text).strip()
+        text = _MISSING_WITH_WORD.sub("", text)
+        text = _EMPTY_BRACKETS.sub("", text)
+        text = _SPACE_BEFORE_BRACKET.sub(")", text)
+        return _SPACES.sub(" ", text).strip()
 
 
 @dataclass

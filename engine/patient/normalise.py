@@ -18,6 +18,7 @@ from engine.clinical.calculators import RiskCalculator, RiskInputs
 from engine.clinical.drug_classes import DrugClasses
 from engine.clinical.pedigree import AffectedRelative, FamilyVocabulary, side_summaries
 from engine.facts.fact import Fact, Scalar
+from engine.facts.field_checks import ENGINE_PATIENT_FIELDS
 from engine.patient.model import BloodPressureReading, CodedCondition, Patient
 from engine.patient.section_facts import declared_facts
 
@@ -122,8 +123,8 @@ def _declared_and_demographics(patient: Patient) -> list[Fact]:
     bmi: float | None = None
     if vitals.height_cm is not None and vitals.weight_kg is not None:
         bmi = _round(vitals.weight_kg / (vitals.height_cm / 100) ** 2)
-    person: dict[str, Scalar | None] = {**merged.pop("patient", {}),
-                                        "bmi": bmi, "height_cm": vitals.height_cm, "weight_kg": vitals.weight_kg}
+    body = dict(zip(ENGINE_PATIENT_FIELDS, (bmi, vitals.height_cm, vitals.weight_kg), strict=True))
+    person: dict[str, Scalar | None] = {**merged.pop("patient", {}), **body}  # no pack may declare these
     return [Fact.make("patient", person), *per_field,
             *(Fact.make(name, dict(values)) for name, values in sorted(merged.items()))]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.clinical.drug_classes import DrugClasses
 from engine.compile.compiler import CompiledPack
+from engine.facts.fact import Scalar
 from engine.facts.schema import FactSchema
 from engine.lang.vocabulary import ACTIONS, CATEGORIES
 from engine.pack.citations import Citations
@@ -43,6 +44,7 @@ from engine.run.outputs import (
 )
 from engine.run.trace import Evaluation, Firing
 
+_DESCRIBED_LIMIT = 100_000  # fact descriptions kept (a plan has some tens of facts)
 _NEGATIVE = {"avoid", "stop", "not-indicated", "use-alternative"}
 _POSITIVE = {"start", "continue", "standard-dose", "consider", "increase-dose", "reduce-dose"}
 
@@ -57,6 +59,7 @@ class PlanBuilder:
         # per rule, the source-attribute categories its own patterns read (a chain's union is the item's);
         # worked out when a rule first fires: most of a pack's thousands of rules never fire in one run
         self._rule_inputs: dict[str, tuple[InputCategory, ...]] = {}
+        self._described: dict[tuple[str, tuple[tuple[str, Scalar], ...]], str] = {}
         self.schema = schema
         self.data_versions = dict(data_versions or {})
         self.drug_classes = drug_classes or DrugClasses()
@@ -72,9 +75,19 @@ class PlanBuilder:
         return found
 
     def describe(self, fid: str, evaluation: Evaluation) -> str:
+        # one content always reads the same, and chains repeat their facts: each is described once,
+        # keyed by its whole content (a 48-bit id could collide across a cohort), in a cache emptied
+        # when full so that memory stays flat
         fact = evaluation.facts[fid]
-        fact_type = self.schema.get(fact.type)
-        return fact_type.describe(fact.values) if fact_type else fact.type
+        content = (fact.type, tuple(fact.values.items()))
+        found = self._described.get(content)
+        if found is None:
+            fact_type = self.schema.get(fact.type)
+            found = fact_type.describe(fact.values) if fact_type else fact.type
+            if len(self._described) >= _DESCRIBED_LIMIT:
+                self._described.clear()
+            self._described[content] = found
+        return found
 
     def because(self, firing: Firing, evaluation: Evaluation) -> list[Because]:
         steps = []

@@ -49,6 +49,13 @@ class _Sessions:
             except UnrepresentableNumber as exc:  # the loader's bounds should make this impossible
                 raise EngineError(f"a {fact.type} fact: {exc}") from None
         return text
+def _routed(fact: Fact, ruleset: CompiledRuleset) -> bool:
+    """Whether ``ruleset`` reads facts like ``fact``: its type, and for an absent marker its probe."""
+    if fact.type not in ruleset.consumes:
+        return False
+    return fact.type != ABSENT_TYPE or fact.values.get("probe") in ruleset.absent_probes
+
+
 REPORTED_RULES = 5  # an exhausted budget names the rules that fired most
 
 
@@ -115,7 +122,7 @@ class Evaluator:
                      result: Evaluation, present: set[ProbeHit]) -> None:
         pending: dict[str, list[Fact]] = defaultdict(list)
         for ruleset in rulesets:
-            pending[ruleset.name] = sorted((f for f in known if f.type in ruleset.consumes), key=lambda f: f.fid)
+            pending[ruleset.name] = sorted((f for f in known if _routed(f, ruleset)), key=lambda f: f.fid)
         seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         while any(pending.values()):
             for ruleset in rulesets:
@@ -130,7 +137,7 @@ class Evaluator:
                     seen.add(key)
                     for fact in self._fire(ruleset, activation, result, present):
                         for target in rulesets:
-                            if fact.type in target.consumes:
+                            if _routed(fact, target):
                                 pending[target.name].append(fact)
 
     def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
