@@ -73,6 +73,9 @@ class CompiledRuleset:
     # the probes whose ``__absent`` markers its rules read: a stratum's other markers are not sent to it
     # (a ruleset would only absorb them, and some strata have forty)
     absent_probes: frozenset[str] = frozenset()
+    # per pattern of its rules, the type and the tests against constants (``screen_of``): a fact that
+    # meets none of them can take part in no match here, so it is not sent
+    screen: tuple[tuple[str, tuple[tuple[str, str, Any], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -312,7 +315,27 @@ def _ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
     # Sentinel: guarantees one action fired before delete_state (durable segfaults otherwise)
     definition["sentinel"] = {"all": [{"e": {"t": SENTINEL_TYPE}}], "pri": SENTINEL_PRIORITY, "run": "sentinel"}
     handlers["sentinel"] = Handler("sentinel")
-    return CompiledRuleset(name, level, frozenset(consumes), definition, handlers, _absent_probes(items))
+    return CompiledRuleset(name, level, frozenset(consumes), definition, handlers, _absent_probes(items),
+                           screen_of(items))
+
+
+_SCREENED_OPS = {"eq", "in", "ne", "exists", "missing"}  # as engine.run.lookup checks them
+
+
+def screen_of(items: list[Item]) -> tuple[tuple[str, tuple[tuple[str, str, Any], ...]], ...]:
+    """Every pattern's type with its tests against constants, each once.
+
+    A test against another fact's field, or an order comparison, is left out: the screen only ever
+    says less than the pattern, so a fact it turns away could not have met the pattern in durable.
+    """
+    found: dict[tuple[str, tuple[tuple[str, str, Any], ...]], None] = {}
+    for item in items:
+        for pattern in item.patterns:
+            tests = tuple((t.field, t.op, t.value) for t in pattern.tests
+                          if t.op in _SCREENED_OPS and not isinstance(t.value, Ref)
+                          and not (isinstance(t.value, tuple) and any(isinstance(v, Ref) for v in t.value)))
+            found[(pattern.type, tests)] = None
+    return tuple(found)
 
 
 def _absent_probes(items: list[Item]) -> frozenset[str]:

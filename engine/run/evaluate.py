@@ -21,6 +21,7 @@ from engine.run.lookup import LookupIndex, LookupSession
 from engine.run.outputs import Output
 from engine.run.resolve import build_output, resolve
 from engine.run.runtime import Activation, EngineError, Runtime, Session, fact_text
+from engine.run.screen import Screen
 from engine.run.trace import Evaluation, Firing
 
 ProbeHit = tuple[str, tuple[str, ...]]
@@ -33,13 +34,19 @@ class _Sessions:
     durable: Session
     lookups: dict[str, LookupSession]
     texts: dict[str, str]
+    screens: dict[str, Screen]
 
     def assert_facts(self, ruleset: CompiledRuleset, batch: list[Fact]) -> list[Activation]:
-        """Assert ``batch`` into a durable ruleset, or match it against a lookup ruleset."""
+        """Assert ``batch`` into a durable ruleset (the facts its screen admits), or match it against
+        a lookup ruleset."""
         lookup = self.lookups.get(ruleset.name)
         if lookup is not None:
             return lookup.assert_facts(batch)
-        return self.durable.assert_texts(ruleset.name, [self._text(f) for f in batch])
+        screen = self.screens.get(ruleset.name)
+        admitted = [f for f in batch if screen.admits(f)] if screen is not None else batch
+        if not admitted:
+            return []
+        return self.durable.assert_texts(ruleset.name, [self._text(f) for f in admitted])
 
     def _text(self, fact: Fact) -> str:
         text = self.texts.get(fact.fid)
@@ -96,6 +103,7 @@ class Evaluator:
                        else FiringBudget(base=firing_budget, per_input_fact=0))
         self._by_name = {r.name: r for r in compiled.rulesets}
         self._lookups = {r.name: LookupIndex(r) for r in compiled.lookups}
+        self._screens = {r.name: Screen(r) for r in compiled.rulesets if r.screen}
         # per stratum: durable's rulesets, then the stratum's exact-match lookup (at most one)
         self._levels = [[r for r in (*compiled.rulesets, *compiled.lookups) if r.stratum == level]
                         for level in range(compiled.strata)]
@@ -109,7 +117,8 @@ class Evaluator:
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
         present: set[ProbeHit] = set()
         with self.runtime.session() as session:
-            sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()}, {})
+            sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()}, {},
+                                 self._screens)
             for level, rulesets in enumerate(self._levels):
                 markers = [Fact.make(ABSENT_TYPE, {"probe": pid}, origin="absent")
                            for pid in self.compiled.absent_by_stratum.get(level, ()) if (pid, ()) not in present]
