@@ -85,7 +85,8 @@ def test_a_screen_that_turns_away_a_usable_fact_changes_the_firings(default_gene
                                       "medications": [{"name": "clopidogrel", "status": "planned",
                                                        "indication": "PCI"}]})
     right = _firings(default_generator, patient)
-    wrong: dict[str, Screen] = {name: _TurnsAway(screen, "medication") for name, screen in default_generator.evaluator._screens.items()}
+    screens = default_generator.evaluator._screens
+    wrong: dict[str, Screen] = {name: _TurnsAway(screen, "medication") for name, screen in screens.items()}
     reads = {fact_type for rule, _, _ in right for fact_type, _ in default_generator.compiled.rules[rule].reads}
     assert "medication" in reads  # the plan does use the medicine
     with _screens(default_generator, wrong):
