@@ -325,17 +325,24 @@ _SCREENED_OPS = {"eq", "in", "ne", "exists", "missing"}  # as engine.run.lookup 
 def screen_of(items: list[Item]) -> tuple[tuple[str, tuple[tuple[str, str, Any], ...]], ...]:
     """Every pattern's type with its tests against constants, each once.
 
-    A test against another fact's field, or an order comparison, is left out: the screen only ever
-    says less than the pattern, so a fact it turns away could not have met the pattern in durable.
+    A test against another fact's field, or an order comparison, is kept only as ``exists`` on its
+    field (every test but ``missing`` fails on a missing field, as the reference evaluator and
+    durable agree): the screen only ever says less than the pattern, so a fact it turns away could
+    not have met the pattern in durable.
     """
     found: dict[tuple[str, tuple[tuple[str, str, Any], ...]], None] = {}
     for item in items:
         for pattern in item.patterns:
-            tests = tuple((t.field, t.op, t.value) for t in pattern.tests
-                          if t.op in _SCREENED_OPS and not isinstance(t.value, Ref)
-                          and not (isinstance(t.value, tuple) and any(isinstance(v, Ref) for v in t.value)))
-            found[(pattern.type, tests)] = None
+            found[(pattern.type, tuple(_screened(t) for t in pattern.tests))] = None
     return tuple(found)
+
+
+def _screened(test: Test) -> tuple[str, str, Any]:
+    against_a_fact = isinstance(test.value, Ref) or (
+        isinstance(test.value, tuple) and any(isinstance(v, Ref) for v in test.value))
+    if test.op in _SCREENED_OPS and not against_a_fact:
+        return (test.field, test.op, test.value)
+    return (test.field, "exists", None)
 
 
 def _absent_probes(items: list[Item]) -> frozenset[str]:
