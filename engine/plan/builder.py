@@ -44,7 +44,7 @@ from engine.run.outputs import (
 )
 from engine.run.trace import Evaluation, Firing
 
-_DESCRIBED_LIMIT = 100_000  # fact descriptions kept (a plan has some tens of facts)
+_DESCRIBED_LIMIT = 4096  # fact descriptions kept: a plan has some tens of facts; more would only grow memory
 _NEGATIVE = {"avoid", "stop", "not-indicated", "use-alternative"}
 _POSITIVE = {"start", "continue", "standard-dose", "consider", "increase-dose", "reduce-dose"}
 
