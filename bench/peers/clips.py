@@ -15,9 +15,9 @@ from __future__ import annotations
 import importlib.metadata
 from collections.abc import Sequence
 
-import clips  # type: ignore[import-untyped]
-import clips.facts  # type: ignore[import-untyped]
-from clips._clips import lib  # type: ignore[import-untyped]
+import clips
+import clips.facts
+from clips._clips import lib
 
 from bench.peers.workload import Derive, Fact, Patient, Pattern, Rule, Scalar, Test, facts
 

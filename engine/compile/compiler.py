@@ -320,15 +320,16 @@ def _ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
 
 
 _SCREENED_OPS = {"eq", "in", "ne", "exists", "missing"}  # as engine.run.lookup checks them
+ORDER_OPS = {"lt", "le", "gt", "ge"}  # screened against a number (engine.run.screen)
 
 
 def screen_of(items: list[Item]) -> tuple[tuple[str, tuple[tuple[str, str, Any], ...]], ...]:
     """Every pattern's type with its tests against constants, each once.
 
-    A test against another fact's field, or an order comparison, is kept only as ``exists`` on its
-    field (every test but ``missing`` fails on a missing field, as the reference evaluator and
-    durable agree): the screen only ever says less than the pattern, so a fact it turns away could
-    not have met the pattern in durable.
+    An order comparison with a number is kept (a band's bounds). A test against another fact's
+    field, or any other test, is kept only as ``exists`` on its field (every test but ``missing``
+    fails on a missing field, as the reference evaluator and durable agree): the screen only ever
+    says less than the pattern, so a fact it turns away could not have met the pattern in durable.
     """
     found: dict[tuple[str, tuple[tuple[str, str, Any], ...]], None] = {}
     for item in items:
@@ -341,6 +342,9 @@ def _screened(test: Test) -> tuple[str, str, Any]:
     against_a_fact = isinstance(test.value, Ref) or (
         isinstance(test.value, tuple) and any(isinstance(v, Ref) for v in test.value))
     if test.op in _SCREENED_OPS and not against_a_fact:
+        return (test.field, test.op, test.value)
+    number = isinstance(test.value, (int, float)) and not isinstance(test.value, bool)
+    if test.op in ORDER_OPS and number:
         return (test.field, test.op, test.value)
     return (test.field, "exists", None)
 
