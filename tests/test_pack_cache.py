@@ -22,7 +22,7 @@ PATIENT = Patient.model_validate({
 def test_cached_and_fresh_packs_give_the_same_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CAREPLAN_CACHE_DIR", str(tmp_path / "cache"))
     first = Generator().run(PATIENT, at=AT).plan.to_json()
-    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.entry"))) == 1
     second = Generator().run(PATIENT, at=AT).plan.to_json()
     monkeypatch.setenv("CAREPLAN_NO_CACHE", "1")
     fresh = Generator().run(PATIENT, at=AT).plan.to_json()

@@ -46,7 +46,9 @@ lifestyle:                    # a section of the patient file
   pattern bound outside a field's `range` a warning (`lint.out-of-range`).
 - A section may be extended from several files (each file only adds fields); its settings (`fact`,
   `per_field`, `label`, `description`) are given once. A field declared twice is refused naming both
-  places (`fields.duplicate`).
+  places (`fields.duplicate`). A field that would fill the `patient` fact's `bmi`, `height_cm` or
+  `weight_kg` is refused where it is declared (`fields.engine-filled`): the engine fills those from
+  the vitals section's height and weight, so a declared value would be written over.
 - `per_field: true` makes one fact per field given instead of one fact for the section
   (`labs` gives `lab {name: egfr, value: 55.0}`); `fact_field` renames a field in its fact.
 - `demographics` fills the `patient` fact, which the engine completes with `bmi`, `height_cm` and
