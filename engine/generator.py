@@ -35,7 +35,7 @@ def generated_at() -> str:
 
 
 def resident_generator(pack_root: Path | None = None) -> Generator:
-    """A Generator the process keeps until it exits (a batch pool worker's).
+    """A Generator the process keeps until it exits (a command's, a batch worker's).
 
     A compiled pack is some 300,000 objects that live as long as the process. Built with the cyclic
     collector paused and then frozen out of its scans (``gc.freeze``), they are not walked again

@@ -39,7 +39,7 @@ from engine.cli.serve import register as register_serve
 from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
-from engine.generator import Generator, Result
+from engine.generator import Generator, Result, resident_generator
 from engine.intake.records import load_record as load_patient  # any record: patient file, FHIR, PharmCAT
 from engine.pack.calculator_vectors import run_pack_vectors
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
@@ -139,9 +139,12 @@ def _fail(diagnostics: list[Diagnostic], code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+_RESIDENT = False  # set by main(): this process runs one command, then exits
+
+
 def _generator(pack: Path | None) -> Generator:
     try:
-        generator = Generator(pack_root(pack))
+        generator = resident_generator(pack_root(pack)) if _RESIDENT else Generator(pack_root(pack))
     except DiagnosticError as exc:
         _fail(exc.diagnostics)
     announce(generator.pack)
@@ -422,6 +425,8 @@ register_serve(app)
 
 
 def main() -> None:
+    global _RESIDENT
+    _RESIDENT = True
     app()
 
 
