@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.percentiles import percentile  # noqa: E402
+
 from bench.bench_batch import bench as bench_batch_run  # noqa: E402
 from engine.generator import Generator  # noqa: E402
 from engine.patient.loader import load_patient  # noqa: E402
@@ -42,15 +44,6 @@ EXAMPLES = ROOT / "examples"
 CLI_PATIENT = EXAMPLES / "pgx-clopidogrel.yaml"
 FIXED_AT = "2026-01-01T00:00:00Z"
 
-
-def percentile(sorted_values: list[float], pct: float) -> float:
-    """Linear-interpolated percentile of already sorted values (pct in 0..100)."""
-    if not sorted_values:
-        return float("nan")
-    rank = (len(sorted_values) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
 
 
 def summarise_ms(samples: list[float]) -> dict[str, float]:

@@ -24,16 +24,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # first: an installed package named 'tests' must not shadow the checkout's
 
+from bench.percentiles import percentile  # noqa: E402
+
 from tests import cds_hooks_data as data  # noqa: E402
 from tests.hooks_servers import careplan_server  # noqa: E402
-
-
-def percentile(sorted_values: list[float], pct: float) -> float:
-    """Linear-interpolated percentile of already sorted values (pct in 0..100)."""
-    rank = (len(sorted_values) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
 
 
 def summary(samples: list[float]) -> dict[str, float]:

@@ -28,13 +28,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # engine and bench.peers from this checkout, not an installed copy
+
+from bench.percentiles import percentile  # noqa: E402
 
 from bench.peers import check  # noqa: E402
 from bench.peers.adapters import (  # noqa: E402
@@ -55,15 +57,6 @@ MIN_PATIENTS = 200  # a time-capped run still covers at least these (or all, whe
 WITNESS_POOL = 10_000  # patients searched for the pack's inline tests (the benchmark's first N are the same)
 CHECK_EVERY = 16
 
-
-def percentile(ordered: Sequence[float], pct: float) -> float:
-    """Linear-interpolated percentile of sorted values (pct in 0..100)."""
-    if not ordered:
-        return float("nan")
-    rank = (len(ordered) - 1) * pct / 100
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 # ------------------------------------------------------------------ one measurement (in its own process)
