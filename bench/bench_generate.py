@@ -32,9 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.percentiles import percentile  # noqa: E402
-
 from bench.bench_batch import bench as bench_batch_run  # noqa: E402
+from bench.percentiles import percentile  # noqa: E402
 from engine.generator import Generator  # noqa: E402
 from engine.patient.loader import load_patient  # noqa: E402
 from engine.patient.model import Patient  # noqa: E402

@@ -25,7 +25,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # first: an installed package named 'tests' must not shadow the checkout's
 
 from bench.percentiles import percentile  # noqa: E402
-
 from tests import cds_hooks_data as data  # noqa: E402
 from tests.hooks_servers import careplan_server  # noqa: E402
 

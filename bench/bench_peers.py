@@ -36,8 +36,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # engine and bench.peers from this checkout, not an installed copy
 
-from bench.percentiles import percentile  # noqa: E402
-
 from bench.peers import check  # noqa: E402
 from bench.peers.adapters import (  # noqa: E402
     CAREPLAN,
@@ -52,6 +50,7 @@ from bench.peers.adapters import (  # noqa: E402
 from bench.peers.careplan_pack import write_pack  # noqa: E402
 from bench.peers.plain import PlainEngine  # noqa: E402
 from bench.peers.workload import SIZES, pack, patients  # noqa: E402
+from bench.percentiles import percentile  # noqa: E402
 
 MIN_PATIENTS = 200  # a time-capped run still covers at least these (or all, when fewer)
 WITNESS_POOL = 10_000  # patients searched for the pack's inline tests (the benchmark's first N are the same)
