@@ -138,11 +138,28 @@ def _test_json(alias_of: dict[str, str], test: Test) -> dict[str, Any]:
     return {_OPS[test.op]: {test.field: value}}
 
 
+def _join_guard(pattern: Pattern, alias_of: dict[str, str]) -> list[dict[str, Any]]:
+    """The pattern's last join test once more, so that a failing join test is never its group's last.
+
+    durable's ``reduceExpressionSequence`` (events.c, 2.0.28) stops an ``$and`` at its first false
+    join test by scanning forward for the group's end, but it starts the scan one entry past the
+    entry that failed. When that entry is the group's last join test, the scan steps over the
+    group's end and reads on through memory durable never wrote until it meets a byte equal to
+    OP_END: valgrind shows the invalid and uninitialised reads, and about one run in six of
+    tests/test_number_roundtrip.py died there of SIGSEGV. The copy changes no match: it is reached
+    only when the same comparison of the same two facts has just held. (A constant-true test on
+    ``sid`` would not do: durable keeps a stored fact's ``sid`` pointing into the freed text it was
+    read from.) tests/test_join_guard.py shows the reads without the copy and none with it."""
+    joins = [test for test in pattern.tests if isinstance(test.value, Ref)]
+    return [_test_json(alias_of, joins[-1])] if joins else []
+
+
 def pattern_json(pattern: Pattern, alias_of: dict[str, str], required: frozenset[str] = frozenset()) -> dict[str, Any]:
     """One pattern; ``required`` fields must exist (durable errors, 311, on a comparison join
     against a missing field, where the rule could never match anyway)."""
     terms = [{"t": pattern.type}] + [_test_json(alias_of, t) for t in pattern.tests]
     terms += [{"$ex": {field: 1}} for field in sorted(required)]
+    terms += _join_guard(pattern, alias_of)
     # durable drops a join test that follows an $or in the same $and (it then matches any fact):
     # every $or goes last
     terms.sort(key=lambda term: "$or" in term)
