@@ -128,16 +128,24 @@ def test_patients_that_match_nothing_do_not_crash(chain_pack: Generator) -> None
         assert _firings(chain_pack, _patient(lifestyle={"smoking": "current"})) == []
 
 
-def test_session_state_is_deleted_after_each_patient(chain_pack: Generator) -> None:
+def test_no_fact_outlives_its_patient(chain_pack: Generator) -> None:
+    """After a patient each touched ruleset's state is either deleted or kept empty (its facts retracted)."""
     first = _patient(labs=LABS, vitals={"blood_pressure": [{"systolic": 150, "diastolic": 90}]})
     other = _patient(labs={"egfr": 20}, lifestyle={"smoking": "current"})
     runs = [_firings(chain_pack, first), _firings(chain_pack, other), _firings(chain_pack, first)]
     assert runs[0] == runs[2]
     assert runs[0] != runs[1]
     host = runtime._get_host()
+    kept = 0
     for ruleset in chain_pack.compiled.rulesets:
-        with pytest.raises(Exception, match="309"):  # durable: no such session
-            host.get_facts(ruleset.name, SESSION_ID)
+        try:
+            facts = host.get_facts(ruleset.name, SESSION_ID)
+        except Exception as exc:
+            assert "309" in str(exc)  # durable: no such session (deleted)
+            continue
+        assert facts == []
+        kept += 1
+    assert kept > 0  # a state was kept, so the emptiness check above checked one
 
 
 def test_the_same_patient_twice_gives_identical_firings(default_generator: Generator) -> None:
