@@ -9,29 +9,16 @@ same. A keep that forgets to retract is caught by the same comparison.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
 from engine.generator import Generator
-from engine.patient.model import Patient
 from engine.run import runtime
 from engine.run.runtime import EngineError
-from engine.synth.cohort import synthetic_patient
-
-Firings = list[tuple[str, tuple[str, ...], tuple[str, ...]]]
-
-
-def _patients(count: int, seed: int) -> list[Patient]:
-    rng = random.Random(seed)
-    return [Patient.model_validate(synthetic_patient(rng, f"k{n}")) for n in range(count)]
-
-
-def _firings(generator: Generator, patient: Patient) -> Firings:
-    evaluation = generator.evaluator.evaluate(generator.facts(patient))
-    return [(f.rule_id, f.matched, f.produced) for f in evaluation.firings]
+from tests.synthetic_firings import firings as _firings
+from tests.synthetic_firings import synthetic_patients
 
 
 @contextmanager
@@ -54,7 +41,7 @@ def _fresh_states(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_kept_states_give_every_patient_the_firings_a_fresh_state_gives(
         default_generator: Generator, monkeypatch: pytest.MonkeyPatch) -> None:
-    patients = _patients(120, seed=11)
+    patients = synthetic_patients(120, seed=11, prefix="k")
     with _counting_deletes(monkeypatch) as deleted:
         kept = [_firings(default_generator, p) for p in patients]
     backwards = [_firings(default_generator, p) for p in reversed(patients)][::-1]
@@ -69,7 +56,7 @@ def test_kept_states_give_every_patient_the_firings_a_fresh_state_gives(
 
 def test_a_state_kept_without_retracting_is_caught(default_generator: Generator,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    patients = _patients(40, seed=12)
+    patients = synthetic_patients(40, seed=12, prefix="k")
     _fresh_states(monkeypatch)
     fresh = [_firings(default_generator, p) for p in patients]
     monkeypatch.undo()
@@ -92,7 +79,7 @@ def test_a_state_kept_without_retracting_is_caught(default_generator: Generator,
 
 def test_after_a_failed_patient_the_next_patient_is_evaluated_as_if_first(
         default_generator: Generator, monkeypatch: pytest.MonkeyPatch) -> None:
-    first, second = _patients(2, seed=13)
+    first, second = synthetic_patients(2, seed=13, prefix="k")
     expected = _firings(default_generator, second)
     original = runtime._Host.record
 

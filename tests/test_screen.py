@@ -7,7 +7,6 @@ is caught by the same comparison.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,19 +17,8 @@ from engine.generator import Generator
 from engine.patient.model import Patient
 from engine.run.runtime import Session
 from engine.run.screen import Screen
-from engine.synth.cohort import synthetic_patient
-
-Firings = list[tuple[str, tuple[str, ...], tuple[str, ...]]]
-
-
-def _patients(count: int, seed: int) -> list[Patient]:
-    rng = random.Random(seed)
-    return [Patient.model_validate(synthetic_patient(rng, f"s{n}")) for n in range(count)]
-
-
-def _firings(generator: Generator, patient: Patient) -> Firings:
-    evaluation = generator.evaluator.evaluate(generator.facts(patient))
-    return [(f.rule_id, f.matched, f.produced) for f in evaluation.firings]
+from tests.synthetic_firings import firings as _firings
+from tests.synthetic_firings import synthetic_patients
 
 
 @contextmanager
@@ -59,7 +47,7 @@ def _counting_facts_sent(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]
 
 def test_every_patient_fires_the_same_rules_with_and_without_the_screens(
         default_generator: Generator, monkeypatch: pytest.MonkeyPatch) -> None:
-    patients = _patients(150, seed=7)
+    patients = synthetic_patients(150, seed=7)
     with _counting_facts_sent(monkeypatch) as sent:
         screened = [_firings(default_generator, p) for p in patients]
     with _screens(default_generator, {}), _counting_facts_sent(monkeypatch) as sent_unscreened:
