@@ -15,6 +15,7 @@ import pytest
 from engine.facts.fact import Fact
 from engine.generator import Generator
 from engine.patient.model import Patient
+from engine.run.routes import Routes
 from engine.run.runtime import Session
 from engine.run.screen import Screen
 from tests.synthetic_firings import firings as _firings
@@ -23,12 +24,12 @@ from tests.synthetic_firings import synthetic_patients
 
 @contextmanager
 def _screens(generator: Generator, screens: dict[str, Screen]) -> Iterator[None]:
-    kept = generator.evaluator._screens
-    generator.evaluator._screens = screens
+    kept = generator.evaluator._routes
+    generator.evaluator._routes = Routes(generator.compiled, screens)
     try:
         yield
     finally:
-        generator.evaluator._screens = kept
+        generator.evaluator._routes = kept
 
 
 @contextmanager
@@ -73,7 +74,7 @@ def test_a_screen_that_turns_away_a_usable_fact_changes_the_firings(default_gene
                                       "medications": [{"name": "clopidogrel", "status": "planned",
                                                        "indication": "PCI"}]})
     right = _firings(default_generator, patient)
-    screens = default_generator.evaluator._screens
+    screens = default_generator.evaluator._routes.screens
     wrong: dict[str, Screen] = {name: _TurnsAway(screen, "medication") for name, screen in screens.items()}
     reads = {fact_type for rule, _, _ in right for fact_type, _ in default_generator.compiled.rules[rule].reads}
     assert "medication" in reads  # the plan does use the medicine

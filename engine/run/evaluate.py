@@ -10,18 +10,19 @@ nothing become ``__absent`` markers.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
 from engine.facts.fact import ABSENT_TYPE, Fact, UnrepresentableNumber
 from engine.facts.schema import FactSchema
 from engine.lang.rule import Rule
+from engine.run.goal import Goal
 from engine.run.lookup import LookupIndex, LookupSession
 from engine.run.outputs import Output
 from engine.run.resolve import build_output, resolve
+from engine.run.routes import Routes
 from engine.run.runtime import Activation, EngineError, Runtime, Session, fact_text
-from engine.run.screen import Screen
 from engine.run.trace import Evaluation, Firing
 
 ProbeHit = tuple[str, tuple[str, ...]]
@@ -34,19 +35,14 @@ class _Sessions:
     durable: Session
     lookups: dict[str, LookupSession]
     texts: dict[str, str]
-    screens: dict[str, Screen]
 
     def assert_facts(self, ruleset: CompiledRuleset, batch: list[Fact]) -> list[Activation]:
-        """Assert ``batch`` into a durable ruleset (the facts its screen admits), or match it against
-        a lookup ruleset."""
+        """Assert ``batch`` (facts the routes sent, already screened) into a durable ruleset, or match
+        it against a lookup ruleset."""
         lookup = self.lookups.get(ruleset.name)
         if lookup is not None:
             return lookup.assert_facts(batch)
-        screen = self.screens.get(ruleset.name)
-        admitted = [f for f in batch if screen.admits(f)] if screen is not None else batch
-        if not admitted:
-            return []
-        return self.durable.assert_texts(ruleset.name, [self._text(f) for f in admitted])
+        return self.durable.assert_texts(ruleset.name, [self._text(f) for f in batch])
 
     def _text(self, fact: Fact) -> str:
         text = self.texts.get(fact.fid)
@@ -56,11 +52,6 @@ class _Sessions:
             except UnrepresentableNumber as exc:  # the loader's bounds should make this impossible
                 raise EngineError(f"a {fact.type} fact: {exc}") from None
         return text
-def _routed(fact: Fact, ruleset: CompiledRuleset) -> bool:
-    """Whether ``ruleset`` reads facts like ``fact``: its type, and for an absent marker its probe."""
-    if fact.type not in ruleset.consumes:
-        return False
-    return fact.type != ABSENT_TYPE or fact.values.get("probe") in ruleset.absent_probes
 
 
 REPORTED_RULES = 5  # an exhausted budget names the rules that fired most
@@ -103,13 +94,13 @@ class Evaluator:
                        else FiringBudget(base=firing_budget, per_input_fact=0))
         self._by_name = {r.name: r for r in compiled.rulesets}
         self._lookups = {r.name: LookupIndex(r) for r in compiled.lookups}
-        self._screens = {r.name: Screen(r) for r in compiled.rulesets if r.screen}
         # per stratum: durable's rulesets, then the stratum's exact-match lookup (at most one)
-        self._levels = [[r for r in (*compiled.rulesets, *compiled.lookups) if r.stratum == level]
-                        for level in range(compiled.strata)]
+        self._routes = Routes(compiled)
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
-    def evaluate(self, facts: list[Fact]) -> Evaluation:
+    def evaluate(self, facts: list[Fact], goal: Goal | None = None) -> Evaluation:
+        """Evaluate the whole pack, or only what derives the ``goal``'s fact types (``engine.run.goal``):
+        then the evaluation's facts of those types are the whole evaluation's, and nothing else is."""
         result = Evaluation()
         for fact in sorted(facts, key=lambda f: f.fid):
             result.facts.setdefault(fact.fid, fact)
@@ -117,21 +108,26 @@ class Evaluator:
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
         present: set[ProbeHit] = set()
         with self.runtime.session() as session:
-            sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()}, {},
-                                 self._screens)
-            for level, rulesets in enumerate(self._levels):
-                markers = [Fact.make(ABSENT_TYPE, {"probe": pid}, origin="absent")
-                           for pid in self.compiled.absent_by_stratum.get(level, ()) if (pid, ()) not in present]
-                for marker in markers:
-                    result.facts[marker.fid] = marker
-                self._run_stratum(sessions, rulesets, list(result.facts.values()), result, present)
+            sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()}, {})
+            for level, rulesets in enumerate(self._levels(goal)):
+                for marker in self._routes.markers.get(level, ()):
+                    if (marker.values["probe"], ()) not in present:
+                        result.facts[marker.fid] = marker
+                self._run_stratum(sessions, level, rulesets, list(result.facts.values()), result, present)
         return result
 
-    def _run_stratum(self, sessions: _Sessions, rulesets: list[CompiledRuleset], known: list[Fact],
-                     result: Evaluation, present: set[ProbeHit]) -> None:
-        pending: dict[str, list[Fact]] = defaultdict(list)
-        for ruleset in rulesets:
-            pending[ruleset.name] = sorted((f for f in known if _routed(f, ruleset)), key=lambda f: f.fid)
+    def _levels(self, goal: Goal | None) -> list[tuple[CompiledRuleset, ...]]:
+        """Each stratum's rulesets to run: all of them, or the goal's strata and rulesets."""
+        if goal is None:
+            return self._routes.levels
+        return [tuple(r for r in rulesets if r.name in goal.rulesets)
+                for rulesets in self._routes.levels[:goal.through + 1]]
+
+    def _run_stratum(self, sessions: _Sessions, level: int, rulesets: tuple[CompiledRuleset, ...],
+                     known: list[Fact], result: Evaluation, present: set[ProbeHit]) -> None:
+        pending: dict[str, list[Fact]] = {r.name: [] for r in rulesets}
+        for fact in sorted(known, key=lambda f: f.fid):
+            self._send(pending, level, fact)
         seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         while any(pending.values()):
             for ruleset in rulesets:
@@ -145,9 +141,12 @@ class Evaluator:
                         continue
                     seen.add(key)
                     for fact in self._fire(ruleset, activation, result, present):
-                        for target in rulesets:
-                            if _routed(fact, target):
-                                pending[target.name].append(fact)
+                        self._send(pending, level, fact)
+
+    def _send(self, pending: dict[str, list[Fact]], level: int, fact: Fact) -> None:
+        for target in self._routes.targets(level, fact):
+            if target.name in pending:  # not a ruleset a goal leaves out
+                pending[target.name].append(fact)
 
     def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
               present: set[ProbeHit]) -> list[Fact]:

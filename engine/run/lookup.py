@@ -121,9 +121,15 @@ class LookupSession:
     def _new_combinations(self, pattern: _Pattern, fid: str) -> list[Activation]:
         """Every combination with ``fid`` in ``pattern``'s place and facts met earlier in the others."""
         aliases = self._index.aliases[pattern.rule]
-        choices = [[fid] if n == pattern.position else self._matched.get((pattern.rule, n), [])
-                   for n in range(len(aliases))]
         name = self._index.ruleset.name
+        if len(aliases) == 1:
+            return [Activation(name, pattern.rule, {aliases[0]: fid})]
+        choices: list[list[str]] = []
+        for n in range(len(aliases)):
+            met = [fid] if n == pattern.position else self._matched.get((pattern.rule, n))
+            if not met:
+                return []  # a pattern no fact has met yet: no combination
+            choices.append(met)
         return [Activation(name, pattern.rule, dict(zip(aliases, combination, strict=True)))
                 for combination in itertools.product(*choices)
                 if len(set(combination)) == len(combination)]  # a fact binds one alias
