@@ -9,7 +9,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 import cli
+from engine.authoring.conformance import CHUNK, check_diplotypes
 from engine.clinical.cpic import CpicRow, classify
+from engine.generator import Generator
 
 HEADER = ["source", "guideline", "data_version", "drug", "population", "lookup_key", "classification",
           "dosingInformation", "alternateDrugAvailable", "otherPrescribingGuidance", "recommendation", "implications"]
@@ -120,3 +122,15 @@ def test_a_table_without_cpic_columns_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "missing column(s)" in result.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_diplotype_rows_checked_in_two_processes_give_the_same_outcomes_in_order(
+        default_generator: Generator) -> None:
+    with (default_generator.pack.root / "knowledge/pgx/allele-functions.csv").open(encoding="utf-8") as handle:
+        alleles = [row["allele"] for row in csv.DictReader(handle) if row["gene"] == "CYP2D6"]
+    pairs = [f"{a}/{b}" for n, a in enumerate(alleles) for b in alleles[n:]]
+    rows = [("CYP2D6", diplotype, "Normal Metabolizer", "") for diplotype in pairs[:2 * CHUNK + 100]]
+    assert len(rows) > 2 * CHUNK  # three chunks: the order across workers is tested
+    alone = check_diplotypes(rows, default_generator, workers=1)
+    assert {o.agrees for o in alone} == {True, False}  # some calls agree, some do not
+    assert check_diplotypes(rows, default_generator, workers=2) == alone

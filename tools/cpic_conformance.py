@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     dip.add_argument("--pack", type=Path, default=None, help="rule pack directory (default: the project's)")
     dip.add_argument("--gene", default=None)
     dip.add_argument("--show", type=int, default=40, help="how many kinds of disagreement to list")
+    dip.add_argument("--workers", type=int, default=1, help="processes checking the rows (default 1)")
     rec = sub.add_parser("recommendations", help="agreement with CPIC's recommendation table")
     rec.add_argument("reference", type=Path)
     rec.add_argument("--pack", type=Path, default=None, help="rule pack directory (default: the project's)")
@@ -43,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     generator = Generator(args.pack)
     if args.command == "recommendations":
         return run_recommendations(args.reference, generator, args.drug, args.show)
-    return run_diplotypes(args.reference, generator, args.gene, args.show)
+    return run_diplotypes(args.reference, generator, args.gene, args.show, args.workers)
 
 
 if __name__ == "__main__":

@@ -10,15 +10,20 @@ against the row's, as ``engine.cpic.classify`` reads it.
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import time
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.clinical.cpic import CpicRow, classify, read_recommendations
 from engine.facts.fact import Fact
-from engine.generator import Generator
+from engine.generator import Generator, resident_generator
 from engine.patient.model import Patient
+from engine.run.goal import Goal, goal_for
+
+PHENOTYPES = frozenset({"phenotype"})  # all a diplotype row is checked on
 
 
 @dataclass(frozen=True)
@@ -38,9 +43,11 @@ def _score(text: str) -> tuple[float | None, bool]:
     return float(text.lstrip("≥")), at_least
 
 
-def check_diplotype(generator: Generator, gene: str, diplotype: str, phenotype: str, score_text: str) -> Outcome:
+def check_diplotype(generator: Generator, gene: str, diplotype: str, phenotype: str, score_text: str,
+                    goal: Goal | None = None) -> Outcome:
+    """``goal``: ``PHENOTYPES`` for ``generator``'s pack, to run only the rules that can bear on a phenotype."""
     patient = Patient.model_validate({"id": "conformance", "genotypes": [{"gene": gene, "diplotype": diplotype}]})
-    evaluation = generator.evaluator.evaluate(generator.facts(patient))
+    evaluation = generator.evaluator.evaluate(generator.facts(patient), goal)
     found: list[Fact] = [f for f in evaluation.facts.values() if f.type == "phenotype" and f.values.get("gene") == gene]
     values = sorted({str(f.values["value"]) for f in found})
     if values != [phenotype]:
@@ -73,16 +80,44 @@ def report(outcomes: list[Outcome], heading: str, elapsed: float, show: int) -> 
             print(f"  {count:6d}  {group}: {reason}  (e.g. {example})")
 
 
-def run_diplotypes(reference: Path, generator: Generator, only_gene: str | None, show: int) -> int:
-    outcomes: list[Outcome] = []
+DiplotypeRow = tuple[str, str, str, str]  # gene, diplotype, CPIC's phenotype, CPIC's activity score
+CHUNK = 500  # rows a worker process checks at a time
+_worker: tuple[Generator, Goal] | None = None  # a worker process's pack, compiled once
+
+
+def _start_worker(pack_root: str) -> None:
+    global _worker
+    generator = resident_generator(Path(pack_root))
+    _worker = (generator, goal_for(generator.compiled, PHENOTYPES))
+
+
+def _check_rows(rows: list[DiplotypeRow]) -> list[Outcome]:
+    if _worker is None:
+        raise RuntimeError("a conformance worker was given rows before its pack")
+    generator, goal = _worker
+    return [check_diplotype(generator, *row, goal) for row in rows]
+
+
+def check_diplotypes(rows: list[DiplotypeRow], generator: Generator, workers: int = 1) -> list[Outcome]:
+    """Every row's outcome, in row order; with ``workers`` > 1, in that many processes, each of which
+    loads ``generator``'s pack from the compiled-pack cache (rows are independent patients)."""
+    if workers <= 1 or len(rows) <= CHUNK:
+        goal = goal_for(generator.compiled, PHENOTYPES)
+        return [check_diplotype(generator, *row, goal) for row in rows]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    chunks = [rows[n:n + CHUNK] for n in range(0, len(rows), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                             initargs=(str(generator.pack.root),)) as pool:
+        return [outcome for checked in pool.map(_check_rows, chunks) for outcome in checked]
+
+
+def run_diplotypes(reference: Path, generator: Generator, only_gene: str | None, show: int, workers: int = 1) -> int:
     started = time.perf_counter()
     with reference.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if only_gene and row["gene"] != only_gene:
-                continue
-            outcomes.append(check_diplotype(generator, row["gene"], row["diplotype"], row["phenotype"],
-                                            row.get("activity_score", "")))
-    report(outcomes, "gene", time.perf_counter() - started, show)
+        rows = [(row["gene"], row["diplotype"], row["phenotype"], row.get("activity_score") or "")
+                for row in csv.DictReader(handle) if not only_gene or row["gene"] == only_gene]
+    report(check_diplotypes(rows, generator, workers), "gene", time.perf_counter() - started, show)
     return 0
 
 

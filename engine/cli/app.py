@@ -26,6 +26,7 @@ from engine.authoring.cpic_import import import_cpic
 from engine.authoring.inline_tests import failures_as_diagnostics, run_all
 from engine.authoring.lint import lint_loaded
 from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
+from engine.batch.executors import default_workers
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.cli.batch import register as register_batch
 from engine.cli.catalogue import register_catalogues
@@ -395,6 +396,8 @@ def import_cpic_command(
     base: Annotated[Path | None, typer.Option("--base", help="pack to start from (default: the project's)")] = None,
     diplotypes: Annotated[Path | None, typer.Option(
         "--diplotypes", help="CPIC's diplotype-phenotype table: report where the allele tables disagree")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-j", min=1, max=1024, help="processes checking --diplotypes rows (default: all cores)")] = None,
 ) -> None:
     """Build a rule pack whose pharmacogenomic tables are CPIC's rows; print what changed."""
     _check_output(out, "--out", directory=True)
@@ -408,7 +411,7 @@ def import_cpic_command(
     if diplotypes is not None:
         typer.echo(f"\nphenotypes the imported pack assigns, against {diplotypes.name}:")
         try:
-            run_diplotypes(diplotypes, Generator(out), None, show=40)
+            run_diplotypes(diplotypes, Generator(out), None, show=40, workers=workers or default_workers())
         except (OSError, KeyError) as exc:
             _fail([Diagnostic(Location(str(diplotypes)), "import.bad-input", str(exc))])
     typer.echo(f"pack written to {out}; use it with: careplan generate PATIENT --pack {out}")
