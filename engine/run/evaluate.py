@@ -96,6 +96,7 @@ class Evaluator:
         self._lookups = {r.name: LookupIndex(r) for r in compiled.lookups}
         # per stratum: durable's rulesets, then the stratum's exact-match lookup (at most one)
         self._routes = Routes(compiled)
+        self._routes_by_goal: dict[Goal, Routes] = {}
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact], goal: Goal | None = None) -> Evaluation:
@@ -109,25 +110,25 @@ class Evaluator:
         present: set[ProbeHit] = set()
         with self.runtime.session() as session:
             sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()}, {})
-            for level, rulesets in enumerate(self._levels(goal)):
-                for marker in self._routes.markers.get(level, ()):
+            routes = self._routes if goal is None else self._goal_routes(goal)
+            for level, rulesets in enumerate(routes.levels):
+                for marker in routes.markers.get(level, ()):
                     if (marker.values["probe"], ()) not in present:
                         result.facts[marker.fid] = marker
-                self._run_stratum(sessions, level, rulesets, list(result.facts.values()), result, present)
+                self._run_stratum(sessions, routes, level, rulesets, list(result.facts.values()), result, present)
         return result
 
-    def _levels(self, goal: Goal | None) -> list[tuple[CompiledRuleset, ...]]:
-        """Each stratum's rulesets to run: all of them, or the goal's strata and rulesets."""
-        if goal is None:
-            return self._routes.levels
-        return [tuple(r for r in rulesets if r.name in goal.rulesets)
-                for rulesets in self._routes.levels[:goal.through + 1]]
+    def _goal_routes(self, goal: Goal) -> Routes:
+        routes = self._routes_by_goal.get(goal)
+        if routes is None:
+            routes = self._routes_by_goal[goal] = Routes(self.compiled, self._routes.screens, goal)
+        return routes
 
-    def _run_stratum(self, sessions: _Sessions, level: int, rulesets: tuple[CompiledRuleset, ...],
+    def _run_stratum(self, sessions: _Sessions, routes: Routes, level: int, rulesets: tuple[CompiledRuleset, ...],
                      known: list[Fact], result: Evaluation, present: set[ProbeHit]) -> None:
         pending: dict[str, list[Fact]] = {r.name: [] for r in rulesets}
         for fact in sorted(known, key=lambda f: f.fid):
-            self._send(pending, level, fact)
+            self._send(routes, pending, level, fact)
         seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         while any(pending.values()):
             for ruleset in rulesets:
@@ -141,12 +142,12 @@ class Evaluator:
                         continue
                     seen.add(key)
                     for fact in self._fire(ruleset, activation, result, present):
-                        self._send(pending, level, fact)
+                        self._send(routes, pending, level, fact)
 
-    def _send(self, pending: dict[str, list[Fact]], level: int, fact: Fact) -> None:
-        for target in self._routes.targets(level, fact):
-            if target.name in pending:  # not a ruleset a goal leaves out
-                pending[target.name].append(fact)
+    @staticmethod
+    def _send(routes: Routes, pending: dict[str, list[Fact]], level: int, fact: Fact) -> None:
+        for target in routes.targets(level, fact):
+            pending[target.name].append(fact)
 
     def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
               present: set[ProbeHit]) -> list[Fact]:

@@ -14,9 +14,11 @@ id their only field), so they are made once, with their routes, screens already 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 
 from engine.compile.compiler import CompiledPack, CompiledRuleset
 from engine.facts.fact import ABSENT_TYPE, Fact
+from engine.run.goal import Goal
 from engine.run.screen import Screen
 
 Targets = tuple[CompiledRuleset, ...]
@@ -30,37 +32,30 @@ def absent_marker(probe: str) -> Fact:
 class Routes:
     """Per stratum, the rulesets each fact is sent to, in the stratum's order of rulesets."""
 
-    def __init__(self, compiled: CompiledPack, screens: dict[str, Screen] | None = None) -> None:
-        """``screens``: by ruleset name; by default each durable ruleset's own (``{}`` sends unscreened)."""
+    def __init__(self, compiled: CompiledPack, screens: dict[str, Screen] | None = None,
+                 goal: Goal | None = None) -> None:
+        """``screens``: by ruleset name; by default each durable ruleset's own (``{}`` sends unscreened).
+        ``goal``: only its rulesets and strata (``engine.run.goal``); by default all of them."""
+        strata = compiled.strata if goal is None else goal.through + 1
         self.levels: list[Targets] = [
-            tuple(r for r in (*compiled.rulesets, *compiled.lookups) if r.stratum == level)
-            for level in range(compiled.strata)]
+            tuple(r for r in (*compiled.rulesets, *compiled.lookups)
+                  if r.stratum == level and (goal is None or r.name in goal.rulesets))
+            for level in range(strata)]
         self.screens = (screens if screens is not None
                         else {r.name: Screen(r) for r in compiled.rulesets if r.screen})
-        self._by_type: list[dict[str, Targets]] = []
-        self._by_probe: list[dict[str, Targets]] = []
-        for rulesets in self.levels:
-            by_type: dict[str, list[CompiledRuleset]] = defaultdict(list)
-            by_probe: dict[str, list[CompiledRuleset]] = defaultdict(list)
-            for ruleset in rulesets:
-                for type_name in ruleset.consumes - {ABSENT_TYPE}:
-                    by_type[type_name].append(ruleset)
-                if ABSENT_TYPE in ruleset.consumes:
-                    for probe in ruleset.absent_probes:
-                        by_probe[probe].append(ruleset)
-            self._by_type.append({t: tuple(rs) for t, rs in by_type.items()})
-            self._by_probe.append({p: tuple(rs) for p, rs in by_probe.items()})
+        self._by_type = [_readers(rulesets, lambda r: r.consumes - {ABSENT_TYPE}) for rulesets in self.levels]
+        self._by_probe = [_readers(rulesets, lambda r: r.absent_probes if ABSENT_TYPE in r.consumes else ())
+                          for rulesets in self.levels]
         # each probe's marker, made once (a probe may be read in more than one stratum), and where it
         # goes at each stratum, screened now: a marker never changes
-        by_probe = {probe: absent_marker(probe)
-                    for probes in compiled.absent_by_stratum.values() for probe in probes}
-        if len({marker.fid for marker in by_probe.values()}) != len(by_probe):
+        marker_of = {probe: absent_marker(probe) for probes in compiled.absent_by_stratum.values() for probe in probes}
+        if len({marker.fid for marker in marker_of.values()}) != len(marker_of):
             raise ValueError("two absent markers share an id")  # a hash clash: the evaluator would merge them
         self.markers: dict[int, tuple[Fact, ...]] = {
-            level: tuple(by_probe[probe] for probe in probes) for level, probes in compiled.absent_by_stratum.items()}
+            level: tuple(marker_of[probe] for probe in probes)
+            for level, probes in compiled.absent_by_stratum.items() if level < strata}
         self._marker_targets: dict[str, list[Targets]] = {
-            marker.fid: [self._screened(level, marker) for level in range(len(self.levels))]
-            for marker in by_probe.values()}
+            marker.fid: [self._screened(level, marker) for level in range(strata)] for marker in marker_of.values()}
 
     def targets(self, level: int, fact: Fact) -> Targets:
         """The rulesets of stratum ``level`` that ``fact`` is sent to."""
@@ -78,3 +73,12 @@ class Routes:
             readers = self._by_type[level].get(fact.type, ())
         screens = self.screens
         return tuple(r for r in readers if r.name not in screens or screens[r.name].admits(fact))
+
+
+def _readers(rulesets: Targets, keys: Callable[[CompiledRuleset], Iterable[str]]) -> dict[str, Targets]:
+    """Each key (a fact type, a probe) and the rulesets it names, in the stratum's order."""
+    filed: dict[str, list[CompiledRuleset]] = defaultdict(list)
+    for ruleset in rulesets:
+        for key in keys(ruleset):
+            filed[key].append(ruleset)
+    return {key: tuple(found) for key, found in filed.items()}
