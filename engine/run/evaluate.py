@@ -17,6 +17,7 @@ from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
 from engine.facts.fact import ABSENT_TYPE, Fact, UnrepresentableNumber
 from engine.facts.schema import FactSchema
 from engine.lang.rule import Rule
+from engine.run.fact_memo import FactMemo
 from engine.run.goal import Goal
 from engine.run.lookup import LookupIndex, LookupSession
 from engine.run.outputs import Output
@@ -34,7 +35,7 @@ class _Sessions:
 
     durable: Session
     lookups: dict[str, LookupSession]
-    texts: dict[str, str]
+    texts: FactMemo[str]  # the evaluator's, kept across patients
 
     def assert_facts(self, ruleset: CompiledRuleset, batch: list[Fact]) -> list[Activation]:
         """Assert ``batch`` (facts the routes sent, already screened) into a durable ruleset, or match
@@ -45,10 +46,10 @@ class _Sessions:
         return self.durable.assert_texts(ruleset.name, [self._text(f) for f in batch])
 
     def _text(self, fact: Fact) -> str:
-        text = self.texts.get(fact.fid)
+        text = self.texts.get(fact)
         if text is None:
             try:
-                text = self.texts[fact.fid] = fact_text(fact.engine_dict())
+                text = self.texts.put(fact, fact_text(fact.engine_dict()))
             except UnrepresentableNumber as exc:  # the loader's bounds should make this impossible
                 raise EngineError(f"a {fact.type} fact: {exc}") from None
         return text
@@ -97,6 +98,7 @@ class Evaluator:
         # per stratum: durable's rulesets, then the stratum's exact-match lookup (at most one)
         self._routes = Routes(compiled)
         self._routes_by_goal: dict[Goal, Routes] = {}
+        self._texts: FactMemo[str] = FactMemo()  # each fact's JSON text for durable, by content
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact], goal: Goal | None = None) -> Evaluation:
@@ -109,7 +111,8 @@ class Evaluator:
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
         present: set[ProbeHit] = set()
         with self.runtime.session() as session:
-            sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()}, {})
+            sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()},
+                                 self._texts)
             routes = self._routes if goal is None else self._goal_routes(goal)
             for level, rulesets in enumerate(routes.levels):
                 for marker in routes.markers.get(level, ()):

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 
 from engine.compile.compiler import CompiledPack, CompiledRuleset
 from engine.facts.fact import ABSENT_TYPE, Fact
+from engine.run.fact_memo import FactMemo
 from engine.run.goal import Goal
 from engine.run.screen import Screen
 
@@ -54,6 +55,8 @@ class Routes:
         self.markers: dict[int, tuple[Fact, ...]] = {
             level: tuple(marker_of[probe] for probe in probes)
             for level, probes in compiled.absent_by_stratum.items() if level < strata}
+        # other facts' routes, worked out at each stratum they reach and kept by content
+        self._memo: FactMemo[list[Targets | None]] = FactMemo()
         self._marker_targets: dict[str, list[Targets]] = {
             marker.fid: [self._screened(level, marker) for level in range(strata)] for marker in marker_of.values()}
 
@@ -63,7 +66,11 @@ class Routes:
             known = self._marker_targets.get(fact.fid)
             if known is not None:
                 return known[level]
-        return self._screened(level, fact)
+        by_level = self._memo.get(fact) or self._memo.put(fact, [None] * len(self.levels))
+        found = by_level[level]
+        if found is None:
+            found = by_level[level] = self._screened(level, fact)
+        return found
 
     def _screened(self, level: int, fact: Fact) -> Targets:
         if fact.type == ABSENT_TYPE:
