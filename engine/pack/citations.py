@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location
 from engine.source.document import SourceDoc, load_file
@@ -102,15 +102,21 @@ class Citations(BaseModel):
     records: dict[str, CitationRecord] = Field(default_factory=dict)
     lines: dict[str, int] = Field(default_factory=dict, description="key -> line of knowledge/citations.yaml")
 
+    _other_names: dict[str, str] | None = PrivateAttr(default=None)  # name -> key, built on first use
+
     def find(self, name: str) -> tuple[str, CitationRecord] | None:
-        """The record named by its key or by one of its other names."""
+        """The record named by its key or by one of its other names (the first record that has it)."""
         record = self.records.get(name)
         if record is not None:
             return name, record
-        for key, candidate in self.records.items():
-            if name in candidate.names:
-                return key, candidate
-        return None
+        if self._other_names is None:  # every plan looks up its citations: no scan of every record
+            others: dict[str, str] = {}
+            for key, candidate in self.records.items():
+                for other in candidate.names:
+                    others.setdefault(other, key)
+            self._other_names = others
+        found = self._other_names.get(name)
+        return (found, self.records[found]) if found is not None else None
 
     def every_name(self) -> list[str]:
         return sorted(set(self.records) | {n for r in self.records.values() for n in r.names})
