@@ -59,7 +59,7 @@ def engine_json(tree: Any) -> str:
     naming the field, never the value.
     """
     try:
-        text = json.dumps(tree, ensure_ascii=False, allow_nan=False)
+        text = _ENGINE_ENCODER.encode(tree)
     except ValueError:  # NaN or an infinity: the exact writer names the field
         return "".join(_encode(tree, ""))
     if _has_exponent(text) or _SIXTEEN_DIGITS in text.encode("utf-8").translate(_DIGITS_AS_ZERO):
@@ -67,6 +67,9 @@ def engine_json(tree: Any) -> str:
     return text
 
 
+# json.dumps builds an encoder on every call given any option; these are built once (the same text)
+_ENGINE_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _SIXTEEN_DIGITS = b"0" * 16
 
@@ -128,7 +131,7 @@ class Fact:
     @staticmethod
     def make(type_name: str, values: dict[str, Scalar | None], origin: str = "input") -> Fact:
         clean = {k: v for k, v in values.items() if v is not None}
-        canonical = json.dumps([type_name, clean], sort_keys=True, separators=(",", ":"))
+        canonical = _CANONICAL_ENCODER.encode([type_name, clean])
         fid = f"{type_name}:{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
         return Fact(type_name, dict(sorted(clean.items())), fid, origin)
 
