@@ -1,5 +1,5 @@
-"""What the evaluator keeps by a fact's content across patients (its text, its routes) is used only
-for that same content, stays bounded, and changes no firing."""
+"""What the evaluator keeps by a fact's content across patients (its text, its routes, the lookup
+rows it meets) is used only for that same content, stays bounded, and changes no firing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from engine.facts.fact import Fact
 from engine.generator import Generator
-from engine.run import evaluate, routes
+from engine.run import evaluate, lookup, routes
 from engine.run.fact_memo import FactMemo
 from tests.synthetic_firings import firings, synthetic_patients
 
@@ -38,6 +38,7 @@ def test_plans_fire_the_same_with_the_memo_and_without_it(monkeypatch: pytest.Mo
     assert len(kept.evaluator._texts) > 500  # the memo was used across these patients
     monkeypatch.setattr(evaluate, "FactMemo", lambda: FactMemo(limit=1))  # keeps nothing for the next fact
     monkeypatch.setattr(routes, "FactMemo", lambda: FactMemo(limit=1))
+    monkeypatch.setattr(lookup, "FactMemo", lambda: FactMemo(limit=1))
     fresh = Generator()
     assert len(fresh.evaluator._texts) == 0
     without = [firings(fresh, p) for p in patients]

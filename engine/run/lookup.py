@@ -20,6 +20,7 @@ from typing import Any
 
 from engine.compile.compiler import CompiledRuleset
 from engine.facts.fact import Fact, Scalar
+from engine.run.fact_memo import FactMemo
 from engine.run.runtime import Activation
 
 Shape = tuple[str, ...]  # the fields a pattern requires by equality, sorted
@@ -76,7 +77,8 @@ def _split(tests: list[list[Any]]) -> tuple[dict[str, Any], tuple[tuple[str, str
 class LookupIndex:
     """The patterns of one lookup ruleset, filed by fact type, shape and key."""
 
-    def __init__(self, ruleset: CompiledRuleset) -> None:
+    def __init__(self, ruleset: CompiledRuleset, memo: bool = True) -> None:
+        """``memo``: keep each content's patterns (a screen's index does not: its routes are kept)."""
         self.ruleset = ruleset
         self.aliases: dict[str, tuple[str, ...]] = {}  # rule -> its durable aliases, in pattern order
         self._shapes: dict[str, list[Shape]] = defaultdict(list)
@@ -90,9 +92,18 @@ class LookupIndex:
                     self._shapes[type_name].append(shape)
                 table[(type_name, shape)][tuple(key[f] for f in shape)].append(_Pattern(rule_name, position, residual))
         self._table = {k: dict(v) for k, v in table.items()}
+        self._memo: FactMemo[list[_Pattern]] | None = FactMemo() if memo else None  # most facts recur
 
     def met_by(self, fact: Fact) -> list[_Pattern]:
-        """The patterns ``fact`` meets, in the order they were filed."""
+        """The patterns ``fact`` meets, in the order they were filed (kept by the fact's content)."""
+        if self._memo is None:
+            return self._match(fact)
+        found = self._memo.get(fact)
+        if found is None:
+            found = self._memo.put(fact, self._match(fact))
+        return found
+
+    def _match(self, fact: Fact) -> list[_Pattern]:
         values = fact.values
         found: list[_Pattern] = []
         for shape in self._shapes.get(fact.type, ()):

@@ -48,7 +48,8 @@ class Screen:
             indexed = [[f, "exists", None] if op in ORDER_OPS else [f, op, v] for f, op, v in tests]
             definition[name] = {"lookup": [["a", type_name, indexed]]}
             self._order[name] = tuple((f, op, v) for f, op, v in tests if op in ORDER_OPS)
-        self._index = LookupIndex(CompiledRuleset(ruleset.name, ruleset.stratum, ruleset.consumes, definition, {}))
+        self._index = LookupIndex(CompiledRuleset(ruleset.name, ruleset.stratum, ruleset.consumes, definition, {}),
+                                  memo=False)  # the routes that use it are kept by content
 
     def admits(self, fact: Fact) -> bool:
         """Whether ``fact`` meets at least one of the ruleset's patterns on its constant tests."""
