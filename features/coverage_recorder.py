@@ -17,6 +17,7 @@ import pytest
 from engine.authoring.coverage import COVERAGE_FILE_ENV
 from engine.facts.fact import Fact
 from engine.run.evaluate import Evaluator
+from engine.run.goal import Goal
 from engine.run.trace import Evaluation
 
 
@@ -29,8 +30,8 @@ def record_firings() -> Iterator[None]:
     fired: set[str] = set()
     original = Evaluator.evaluate
 
-    def observed(self: Evaluator, facts: list[Fact]) -> Evaluation:
-        evaluation = original(self, facts)
+    def observed(self: Evaluator, facts: list[Fact], goal: Goal | None = None) -> Evaluation:
+        evaluation = original(self, facts, goal)
         fired.update(f.rule_id for f in evaluation.firings)
         return evaluation
 
