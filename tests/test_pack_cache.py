@@ -1,15 +1,19 @@
-"""The compiled-pack cache: same plans with or without it, and never a stale pack."""
+"""The compiled-pack cache: same plans with or without it, never a stale pack, and a bounded directory."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+from engine.compile import cache
 from engine.generator import Generator
 from engine.pack.locate import default_pack_root
 from engine.patient.model import Patient
+from tests.packs import rule_doc, write_pack
 
 AT = "2026-01-01T00:00:00Z"
 PATIENT = Patient.model_validate({
@@ -50,3 +54,33 @@ def test_an_unwritable_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.Monk
     blocker.write_text("")
     monkeypatch.setenv("CAREPLAN_CACHE_DIR", str(blocker / "cache"))
     assert Generator().run(PATIENT, at=AT).plan.recommendations
+
+
+def _small_pack(root: Path, lab: str) -> Path:
+    return write_pack(root, {"r": rule_doc("t.r", {"all": [{"lab": {"name": lab}}]})})
+
+
+def test_the_cache_keeps_only_the_entries_used_most_recently(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("CAREPLAN_CACHE_DIR", str(directory))
+    monkeypatch.setattr(cache, "KEEP_ENTRIES", 2)
+    packs = [_small_pack(tmp_path / f"p{n}", lab) for n, lab in enumerate(("egfr", "ldl", "hba1c"))]
+
+    def entries() -> set[str]:
+        return {p.name for p in directory.glob("*.entry")}
+
+    Generator(packs[0])
+    [first] = entries()
+    os.utime(directory / first, (time.time() - 300,) * 2)
+    Generator(packs[1])
+    [second] = entries() - {first}
+    os.utime(directory / second, (time.time() - 200,) * 2)
+    (directory / "notes.txt").write_text("not an entry")
+    Generator(packs[0])  # served from the cache: now the entry used most recently
+    assert entries() == {first, second}
+    Generator(packs[2])  # a third entry: the one used longest ago goes
+    [third] = entries() - {first, second}
+    assert entries() == {first, third}
+    assert (directory / "notes.txt").exists()  # only entries are removed
+    assert Generator(packs[1]).compiled.rules  # an evicted pack is compiled again, and cached again
+    assert second in entries() and len(entries()) == 2

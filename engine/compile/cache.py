@@ -18,6 +18,11 @@ package), the Python version, the versions of durable-rules, pydantic, PyYAML an
 whether drafts are compiled. Entries live in ``$CAREPLAN_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/careplan``, else ``~/.cache/careplan``; ``CAREPLAN_NO_CACHE=1`` turns the cache
 off. A cache that cannot be used is ignored: the pack is then loaded and compiled as usual.
+
+Every edit of a pack, and every engine upgrade, makes a new entry (about 8 MB for the default
+pack), so the directory keeps only the ``KEEP_ENTRIES`` entries used most recently: an entry's
+modification time is set when it is used, and writing an entry removes the others beyond that
+count. Only files named as entries are removed; a reader that already opened one keeps reading it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -43,6 +49,8 @@ from engine.pack.load import Pack, include_drafts_from_environment, inherited_fi
 _ENGINE = Path(__file__).resolve().parent.parent  # the whole engine package
 _DEPENDENCIES = ("durable-rules", "pydantic", "pydantic-core", "PyYAML", "Jinja2")
 _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
+KEEP_ENTRIES = 16  # packs in use at once (the default, site packs, imports, a test run's small ones), with room
+_ENTRY_NAME = re.compile(r"[0-9a-f]{40}\.entry")
 
 
 @lru_cache(maxsize=1)
@@ -133,6 +141,28 @@ def _write(directory: Path, entry: Path, key: str, pack: Pack, compiled: Compile
             os.unlink(scratch)
 
 
+def _touch(entry: Path) -> None:
+    """Mark the entry as used now (the order in which ``_prune`` keeps entries)."""
+    with contextlib.suppress(OSError):  # a read-only cache still serves its entries
+        os.utime(entry)
+
+
+def _prune(directory: Path, keep: int) -> None:
+    """Remove the entries beyond the ``keep`` used most recently (only files named as entries)."""
+    entries: list[tuple[float, str, Path]] = []
+    with contextlib.suppress(OSError):
+        for path in directory.iterdir():
+            if _ENTRY_NAME.fullmatch(path.name):
+                with contextlib.suppress(OSError):
+                    status = path.lstat()
+                    if stat.S_ISREG(status.st_mode):
+                        entries.append((status.st_mtime, path.name, path))
+    entries.sort(reverse=True)
+    for _used, _name, path in entries[keep:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
     """Reading builds some 100,000 objects; the cyclic collector would rescan them over and over
@@ -180,6 +210,7 @@ def load_compiled(root: Path) -> tuple[Pack, CompiledPack]:
     entry, key = entry_file(directory, root, include_drafts)
     found = _cached(entry, key, digest, root)
     if found is not None:
+        _touch(entry)
         return found
     pack = load_pack(root, include_drafts=include_drafts)
     compiled = compile_pack(pack)
@@ -188,4 +219,5 @@ def load_compiled(root: Path) -> tuple[Pack, CompiledPack]:
             _write(directory, entry, key, pack, compiled)
         except OSError:
             pass  # a read-only cache is no reason to fail
+        _prune(directory, KEEP_ENTRIES)
     return pack, compiled
