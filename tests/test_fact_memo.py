@@ -40,8 +40,8 @@ def test_plans_fire_the_same_with_the_memo_and_without_it(monkeypatch: pytest.Mo
     monkeypatch.setattr(routes, "FactMemo", lambda: FactMemo(limit=1))
     monkeypatch.setattr(lookup, "FactMemo", lambda: FactMemo(limit=1))
     fresh = Generator()
-    assert len(fresh.evaluator._texts) == 0
     without = [firings(fresh, p) for p in patients]
+    assert len(fresh.evaluator._texts) <= 1  # this memo kept nothing from patient to patient
     assert sum(len(f) for f in with_memo) > 1000
     for patient, mine, theirs in zip(patients, with_memo, without, strict=True):
         assert mine == theirs, patient.id
