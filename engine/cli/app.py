@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -30,6 +31,7 @@ from engine.batch.executors import default_workers
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.cli.batch import register as register_batch
 from engine.cli.catalogue import register_catalogues
+from engine.cli.daemon import register as register_daemon
 from engine.cli.diff import register_diff
 from engine.cli.fields import register as register_fields
 from engine.cli.init import register_init
@@ -40,6 +42,7 @@ from engine.cli.serve import register as register_serve
 from engine.cli.sources import register as register_sources
 from engine.cli.synth import register as register_synth
 from engine.cli.testing import register_testing, why_not_report
+from engine.daemon.client import silence_stdout
 from engine.generator import Generator, Result, resident_generator
 from engine.intake.records import load_record as load_patient  # any record: patient file, FHIR, PharmCAT
 from engine.pack.calculator_vectors import run_pack_vectors
@@ -141,11 +144,22 @@ def _fail(diagnostics: list[Diagnostic], code: int = 2) -> NoReturn:
 
 
 _RESIDENT = False  # set by main(): this process runs one command, then exits
+_HELD: Callable[[Path], Generator] | None = None  # the resident process's packs (engine.cli.daemon_server)
+
+
+def hold_generators(provider: Callable[[Path], Generator]) -> None:
+    """Have every later command get its Generator from ``provider`` (the resident process keeps its packs)."""
+    global _HELD
+    _HELD = provider
 
 
 def _generator(pack: Path | None) -> Generator:
     try:
-        generator = resident_generator(pack_root(pack)) if _RESIDENT else Generator(pack_root(pack))
+        root = pack_root(pack)
+        if _HELD is not None:
+            generator = _HELD(root)
+        else:
+            generator = resident_generator(root) if _RESIDENT else Generator(root)
     except DiagnosticError as exc:
         _fail(exc.diagnostics)
     announce(generator.pack)
@@ -188,20 +202,10 @@ def _write(text: str, out: Path | None) -> None:
             sys.stdout.flush()
     except OSError as exc:
         if out is None:
-            _silence_stdout()
+            silence_stdout()
         where = str(out) if out is not None else "standard output"
         typer.echo(f"careplan: cannot write {where}: {exc.strerror or type(exc).__name__}", err=True)
         raise typer.Exit(3) from None
-
-
-def _silence_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the interpreter's last flush is quiet."""
-    try:
-        fd = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(fd, sys.stdout.fileno())
-        os.close(fd)
-    except (OSError, ValueError, AttributeError):
-        pass  # not a real file (a test runner's buffer): nothing will flush to a closed pipe
 
 
 def _internal(exc: Exception) -> NoReturn:
@@ -425,6 +429,7 @@ register_testing(app)
 register_batch(app)
 register_synth(app)
 register_serve(app)
+register_daemon(app)
 
 
 def main() -> None:

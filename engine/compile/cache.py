@@ -198,6 +198,16 @@ def entry_file(directory: Path, root: Path, include_drafts: bool) -> tuple[Path,
     return directory / f"{key[:40]}.entry", key
 
 
+def source_key(root: Path) -> str:
+    """What ``load_compiled(root)`` would return depends on, as one key: equal keys, the same pack.
+
+    A process that keeps a loaded pack (the resident process) compares this key before each use,
+    so an edit of any pack file, or of the default pack's fields it reads, is loaded afresh.
+    """
+    merged = resolve_pack_root(root)
+    return entry_key(pack_digest(merged) + inherited_fields_digest(merged), include_drafts_from_environment())
+
+
 def load_compiled(root: Path) -> tuple[Pack, CompiledPack]:
     """The pack at ``root``, checked and compiled, from the cache when nothing has changed."""
     root = resolve_pack_root(root)  # an extending pack: its merged copy, whose digest covers the base too
