@@ -10,8 +10,9 @@ For each worker count it runs ``careplan batch COHORT --out DIR -j N`` as a user
 output directory, the compiled-pack cache warm) and prints: plans/s over the whole run (start-up
 included) and over the run once the first plan was written, p50/p99 of the worker's time per patient
 (plan and render, from ``--summary-json``), peak RSS of the batch's process tree, and how the RSS
-grew from the first 10% of the records to the last 10% (sampled from /proc twice a second; Linux
-only, else "n/a"). It prints figures only and never fails on a slow one; see bench/README.md.
+grew from the first 10% of the records to the last 10%, for the whole tree and for the main process
+alone ("of main": it keeps every id it has seen, to find duplicates; sampled from /proc twice a
+second; Linux only, else "n/a"). It prints figures only and never fails on a slow one; see bench/README.md.
 """
 
 from __future__ import annotations
@@ -65,6 +66,14 @@ def tree_rss_mb(root_pid: int) -> float:
     return total_pages * PAGE_KB / 1024
 
 
+def process_rss_mb(pid: int) -> float:
+    """Resident memory of one process, in MB (0 where /proc is missing)."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KB / 1024
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def _journal_entries(out: Path) -> int:
     try:
         return max(0, (out / "journal.ndjson").read_bytes().count(b"\n") - 1)
@@ -73,18 +82,22 @@ def _journal_entries(out: Path) -> int:
 
 
 class Sampler(threading.Thread):
-    """(records done, tree RSS MB, seconds) twice a second while the batch runs."""
+    """(records done, tree RSS MB, seconds) twice a second while the batch runs, and the main process's
+    own RSS beside each sample (what it keeps per record: the ids seen, one float per plan)."""
 
     def __init__(self, pid: int, out: Path) -> None:
         super().__init__(daemon=True)
         self.pid, self.out = pid, out
         self.samples: list[tuple[int, float, float]] = []
+        self.main: list[tuple[int, float, float]] = []
         self.stop = threading.Event()
         self.started = time.perf_counter()
 
     def run(self) -> None:
         while not self.stop.wait(0.5):
-            self.samples.append((_journal_entries(self.out), tree_rss_mb(self.pid), time.perf_counter() - self.started))
+            done, now = _journal_entries(self.out), time.perf_counter() - self.started
+            self.samples.append((done, tree_rss_mb(self.pid), now))
+            self.main.append((done, process_rss_mb(self.pid), now))
 
 
 def _growth(samples: list[tuple[int, float, float]], total: int) -> tuple[float, float, float]:
@@ -116,11 +129,13 @@ def bench(cohort: Path, workdir: Path, workers: int, planned: int) -> dict[str, 
     summary = json.loads(summary_file.read_text(encoding="utf-8"))
     first_plan = next((t for done, _, t in sampler.samples if done > 0), None)
     first_rss, last_rss, peak = _growth(sampler.samples, planned)
+    main_first, main_last, _ = _growth(sampler.main, planned)
     steady = (summary["made"] / (wall - first_plan)) if first_plan is not None and wall > first_plan else float("nan")
     return {"workers": workers, "plans": summary["made"], "wall_s": wall, "plans_per_s": summary["made"] / wall,
             "steady_plans_per_s": steady, "p50_ms": summary["plan_ms_p50"], "p99_ms": summary["plan_ms_p99"],
             "peak_rss_mb": peak, "rss_first_10pct_mb": first_rss, "rss_last_10pct_mb": last_rss,
-            "rss_growth_mb": last_rss - first_rss}
+            "rss_growth_mb": last_rss - first_rss, "main_rss_first_10pct_mb": main_first,
+            "main_rss_last_10pct_mb": main_last, "main_rss_growth_mb": main_last - main_first}
 
 
 def machine() -> dict[str, Any]:
@@ -133,14 +148,15 @@ def _print(figures: list[dict[str, Any]], about: dict[str, Any], n: int) -> None
     print(f"careplan batch benchmark: {n} synthetic patients; python {about['python']}, {about['cpus']} CPUs, "
           f"load {about['load_average_1m']} at start; {about['platform']}")
     print(f"{'workers':>7} {'plans/s':>8} {'steady/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} "
-          f"{'first10%':>9} {'last10%':>8} {'growth':>7} {'wall s':>8}")
+          f"{'first10%':>9} {'last10%':>8} {'growth':>7} {'of main':>8} {'wall s':>8}")
     for row in figures:
         if "error" in row:
             print(f"{row['workers']:>7} {row['error']}")
             continue
         print(f"{row['workers']:>7} {row['plans_per_s']:>8.1f} {row['steady_plans_per_s']:>8.1f} {row['p50_ms']:>8.1f} "
               f"{row['p99_ms']:>8.1f} {row['peak_rss_mb']:>8.0f} {row['rss_first_10pct_mb']:>9.0f} "
-              f"{row['rss_last_10pct_mb']:>8.0f} {row['rss_growth_mb']:>+7.0f} {row['wall_s']:>8.0f}")
+              f"{row['rss_last_10pct_mb']:>8.0f} {row['rss_growth_mb']:>+7.0f} {row['main_rss_growth_mb']:>+8.0f} "
+              f"{row['wall_s']:>8.0f}")
 
 
 def main() -> None:

@@ -236,13 +236,15 @@ def print_cohort(cohort: dict[str, Any], workers: list[dict[str, Any]]) -> None:
           f"({cohort['rss_growth_mb']:+.1f} MB)")
     print()
     print(f"careplan batch, {cohort['n']} patients (plans written as JSON files):")
-    print(f"{'workers':>7} {'plans/s':>8} {'steady/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'growth':>7}")
+    print(f"{'workers':>7} {'plans/s':>8} {'steady/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} {'growth':>7} "
+          f"{'of main':>8}")
     for row in workers:
         if "error" in row:
             print(f"{row['workers']:>7} {row['error']}")
             continue
         print(f"{row['workers']:>7} {row['plans_per_s']:>8.1f} {row['steady_plans_per_s']:>8.1f} "
-              f"{row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['peak_rss_mb']:>8.0f} {row['rss_growth_mb']:>+7.0f}")
+              f"{row['p50_ms']:>8.1f} {row['p99_ms']:>8.1f} {row['peak_rss_mb']:>8.0f} {row['rss_growth_mb']:>+7.0f} "
+              f"{row['main_rss_growth_mb']:>+8.0f}")
     print()
 
 

@@ -108,7 +108,8 @@ class _State:
     def finish(self, outcome: Outcome, pack_digest: str) -> None:
         record, patient_id = self.pending.pop(outcome.index)
         self.summary.plan_seconds.append(outcome.seconds)
-        if outcome.pack_digest != pack_digest:
+        # every outcome a worker made names its pack; only a record whose worker kept stopping has none
+        if outcome.pack_digest != pack_digest and not (outcome.documents is None and not outcome.pack_digest):
             raise DiagnosticError([Diagnostic(Location("--pack"), "usage.pack-mismatch",
                                               "a worker compiled another pack than this batch's",
                                               hint="give every worker the same pack (same path and files)")])
@@ -162,6 +163,7 @@ def run_batch(source: BatchInput, options: BatchOptions, reporter: Reporter, clo
                 journal.checkpoint()
         finally:
             reporter.finish()
+            state.summary.restarts = executor.restarts
             executor.close()
         tree.write_errors(state.errors[index] for index in sorted(state.errors))
         journal.compact(state.order)

@@ -24,6 +24,7 @@ class Summary:
     bad: int = 0  # records refused as generate would refuse the file (or a duplicate id)
     failed: int = 0  # good records whose plan failed unexpectedly (the engine, a template)
     skipped: int = 0  # of the planned, those an earlier run had finished
+    restarts: int = 0  # worker pools started afresh after a worker process died (engine.batch.executors)
     seconds: float = 0.0
     plan_seconds: list[float] = field(default_factory=list)  # per record planned by this run, in a worker
 
@@ -44,6 +45,9 @@ class Summary:
         line = (f"careplan batch: {self.records} records: {self.planned} planned ({self.urgent} with urgent "
                 f"warnings), {self.bad} bad records, {self.failed} failed; {self.skipped} skipped as already done; "
                 f"{self.made} plans in {self.seconds:.1f} s ({self.rate:.1f} plans/s)")
+        if self.restarts:
+            line += (f"\ncareplan batch: a worker process stopped unexpectedly {self.restarts} times; each time a "
+                     "fresh one planned its records again")
         if self.bad or self.failed:
             line += f"\nerrors: {errors_file}"
         return line
@@ -53,6 +57,6 @@ class Summary:
         return {"plan_ms_p50": round(percentile(ordered, 50) * 1000, 2),
                 "plan_ms_p99": round(percentile(ordered, 99) * 1000, 2),
                 "records": self.records, "planned": self.planned, "urgent": self.urgent, "bad": self.bad,
-                "failed": self.failed, "skipped": self.skipped, "made": self.made,
+                "failed": self.failed, "skipped": self.skipped, "made": self.made, "worker_restarts": self.restarts,
                 "seconds": round(self.seconds, 3), "plans_per_second": round(self.rate, 3),
                 "exit_code": self.exit_code()}
