@@ -50,8 +50,8 @@ def _kept_here(arg: str) -> bool:
 def connect() -> socket.socket | None:
     """A connection to this installation's resident process, or None when there is none to reach."""
     path = socket_path()
-    if private_dir(path.parent, create=False) is not None:
-        return None
+    if not hasattr(socket, "AF_UNIX") or private_dir(path.parent, create=False) is not None:
+        return None  # no Unix sockets here, or no private place for one: run here
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(CONNECT_TIMEOUT)
     try:
