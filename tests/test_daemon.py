@@ -131,6 +131,17 @@ def test_an_edited_pack_is_loaded_again(runtime: Path, tmp_path: Path) -> None:
     assert [r["text"] for r in json.loads(second[1])["recommendations"]] == ["the edited text"]
 
 
+def test_a_pack_named_from_another_directory_is_named_as_given(runtime: Path, tmp_path: Path) -> None:
+    write_pack(tmp_path / "pack", {"r": rule_doc("t.r", {"all": [{"lab": {"name": "egfr"}}]})})
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "p.yaml").write_text("id: p1\nlabs: {egfr: 55}\n")
+    _code, _out, err = _both_ways(runtime, "--verbose", "generate", "p.yaml", "--pack", "pack", cwd=tmp_path)
+    assert f"at {tmp_path / 'pack'}" in err
+    _code, _out, err = _both_ways(runtime, "--verbose", "generate", "../p.yaml", "--pack", "../pack",
+                                  cwd=tmp_path / "sub")
+    assert f"at {tmp_path / 'pack'}" in err
+
+
 @pytest.mark.parametrize("args", [
     ("generate", "examples/patient-a.yaml", "--format", "pdf", "-o", "{tmp}/a.pdf"),
     ("generate", "examples/patient-a.yaml", "--audit-db", "{tmp}/audit.db"),

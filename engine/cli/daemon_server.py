@@ -41,15 +41,20 @@ REQUEST_TIMEOUT = 10.0  # seconds for a caller to send its request once connecte
 
 
 class HeldPacks:
-    """Compiled packs by directory, each loaded again when its ``source_key`` changes."""
+    """Compiled packs by directory, each loaded again when its ``source_key`` changes.
+
+    A pack is held by its path as the command named it and by the directory that path leads to from
+    the caller's working directory: a Generator keeps the path it was given (messages name files by
+    it), so it serves only commands that name its pack the same way from the same place.
+    """
 
     def __init__(self, keep: int = KEEP_PACKS) -> None:
         self._keep = keep
-        self._held: OrderedDict[Path, tuple[str, Generator]] = OrderedDict()
+        self._held: OrderedDict[tuple[str, Path], tuple[str, Generator]] = OrderedDict()
 
     def __call__(self, root: Path) -> Generator:
         key = source_key(root)
-        where = root.resolve()
+        where = (str(root), root.resolve())
         held = self._held.get(where)
         if held is not None and held[0] == key:
             self._held.move_to_end(where)
@@ -63,7 +68,7 @@ class HeldPacks:
         return generator
 
     def roots(self) -> list[str]:
-        return [str(root) for root in self._held]
+        return [str(resolved) for _named, resolved in self._held]
 
 
 def _frozen(root: Path, *, released: bool) -> Generator:
