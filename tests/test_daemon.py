@@ -34,7 +34,10 @@ CAREPLAN = [sys.executable, "-m", "engine.cli.entry"]
 
 def _env(runtime: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "CAREPLAN_NO_DAEMON"}
-    env.update({"XDG_RUNTIME_DIR": str(runtime), "SOURCE_DATE_EPOCH": "1767225600"}, **extra)
+    # every command of a test, and the resident process, import this checkout's engine whatever the working
+    # directory (beside an installed copy, another directory would import that other installation)
+    env.update({"XDG_RUNTIME_DIR": str(runtime), "SOURCE_DATE_EPOCH": "1767225600", "PYTHONPATH": str(ROOT)},
+               **extra)
     return env
 
 

@@ -20,7 +20,7 @@ import typer
 
 from engine.cli.packs import pack_root
 from engine.daemon.client import ask
-from engine.daemon.place import MAX_SOCKET_PATH, private_dir, socket_path
+from engine.daemon.place import ENGINE_DIR, MAX_SOCKET_PATH, private_dir, socket_path
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 
 START_TIMEOUT = 300.0  # seconds: compiling the default pack with an empty cache takes about a minute
@@ -70,7 +70,10 @@ def start(
         child = subprocess.Popen(
             [sys.executable, "-m", "engine.cli.entry", "daemon", "start", "--foreground",
              "--idle-minutes", str(idle_minutes), "--pack", str(root)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, cwd="/")
+            # cwd: ``-m`` puts it first on sys.path, so the child imports this very engine package (a checkout's
+            # engine/ beside an installed copy must not become another installation's process)
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True,
+            cwd=str(ENGINE_DIR.parent))
     _await_start(child, log)
 
 
