@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -108,12 +108,20 @@ def _await_start(child: subprocess.Popen[bytes], log: Path) -> None:
     raise typer.Exit(3)
 
 
+def _answered(op: str) -> dict[str, Any] | None:
+    """The resident process's answer to ``op``; None, having said so, when none is running."""
+    answer = ask(op)
+    if answer is None or answer.get("status") != "ok":
+        typer.echo("careplan: no resident process is running")
+        return None
+    return answer
+
+
 @daemon_app.command("stop")
 def stop() -> None:
     """Stop the resident process."""
-    answer = ask("stop")
-    if answer is None or answer.get("status") != "ok":
-        typer.echo("careplan: no resident process is running")
+    answer = _answered("stop")
+    if answer is None:
         return
     path = socket_path()
     deadline = time.monotonic() + 10.0
@@ -125,9 +133,8 @@ def stop() -> None:
 @daemon_app.command("status")
 def status() -> None:
     """Say whether the resident process runs, since when, and how many commands it ran."""
-    answer = ask("status")
-    if answer is None or answer.get("status") != "ok":
-        typer.echo("careplan: no resident process is running")
+    answer = _answered("status")
+    if answer is None:
         return
     up = int(time.time()) - int(answer.get("since", 0))
     packs = ", ".join(str(p) for p in answer.get("packs", [])) or "none"
