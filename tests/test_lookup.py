@@ -1,9 +1,12 @@
-"""Exact-match rules are evaluated as hashed lookups, and fire exactly as the reference evaluator says.
+"""Rules that compare fields with constants are evaluated as lookups, and fire exactly as the
+reference evaluator says.
 
 The compiler takes rules whose patterns only compare fields with constants (eq, in, ne, exists,
-missing) out of durable-rules (engine.compile.lookup); the evaluator finds a fact's rules by
-dictionary lookup (engine.run.lookup). These packs mix such rules with ones durable keeps
-(thresholds, joins) and chain between the two, and every firing is compared with the oracle.
+missing, and order comparisons with numbers) out of durable-rules (engine.compile.lookup); the
+evaluator finds a fact's rules by dictionary lookup and, for tables of thresholds, by the piece
+of the number line a value falls in (engine.run.lookup, engine.run.bands). These packs mix such
+rules with ones durable keeps (joins, and rules that derive facts) and chain between the two, and
+every firing is compared with the oracle.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import pytest
 
 from engine.generator import Generator
 from engine.patient.model import Patient
+from engine.run.lookup import LookupIndex
 from tests import reference_evaluator as reference
 from tests.packs import rule_doc, write_pack
 from tests.patient_facts import facts_of
@@ -36,8 +40,8 @@ def _rules() -> dict[str, dict[str, Any]]:
         "exists": rule_doc("t.exists", {"all": [{"medication": {"indication": {"exists": True}}}]}),
         "chained": rule_doc("t.chained", {"all": [{"finding": {"code": "poor"}},
                                                   {"medication": {"name": "clopidogrel"}}]}),
-        # durable keeps these: a threshold and a join
         "threshold": rule_doc("t.threshold", {"all": [{"medication": {"dose_mg": {"ge": 75}}}]}),
+        # durable keeps this join (and t.in, which derives a fact)
         "join": rule_doc("t.join", {"all": [{"finding": {"code": "poor", "as": "f"}},
                                             {"genotype": {"gene": {"ref": "f.gene"}}}]}),
     }
@@ -54,9 +58,10 @@ def _placed(generator: Generator, lookups: bool) -> set[str]:
 
 
 def test_exact_match_rules_leave_durable_and_the_others_stay(mixed: Generator) -> None:
-    assert _placed(mixed, lookups=True) == {"t.one", "t.cross", "t.two-medicines", "t.exists", "t.chained"}
-    # a threshold, a join, and a rule that derives a fact (derivations keep their order in durable)
-    assert _placed(mixed, lookups=False) == {"t.threshold", "t.join", "t.in"}
+    assert _placed(mixed, lookups=True) == {"t.one", "t.cross", "t.two-medicines", "t.exists", "t.chained",
+                                            "t.threshold"}
+    # a join, and a rule that derives a fact (derivations keep their order in durable)
+    assert _placed(mixed, lookups=False) == {"t.join", "t.in"}
 
 
 PATIENTS: dict[str, dict[str, Any]] = {
@@ -103,3 +108,55 @@ def test_booleans_and_numbers_are_looked_up_by_kind(tmp_path: Path) -> None:
     fired = {(f.rule_id, f.matched) for f in generator.evaluator.evaluate(facts).firings}
     assert {rule for rule, _ in fired} == {"t.true", "t.one", "t.derive"}
     assert fired == reference.evaluate(generator.pack.rules, facts)
+
+
+BANDS = [(None, 90), (90, 120), (120, 130), (130, 140), (140, 160), (160, 180), (180, None)]
+
+
+def _band_rules() -> dict[str, dict[str, Any]]:
+    """A table of systolic bands (closed below, open above), an overlapping row with closed ends,
+    half-open rows on the diastolic, and rows on both fields: one bucket, banded on the systolic."""
+    rules: dict[str, dict[str, Any]] = {}
+    for n, (low, high) in enumerate(BANDS):
+        systolic = {**({"ge": low} if low is not None else {}), **({"lt": high} if high is not None else {})}
+        rules[f"band-{n}"] = rule_doc(f"t.band-{n}", {"all": [{"blood_pressure": {"systolic": systolic}}]})
+        rules[f"both-{n}"] = rule_doc(f"t.both-{n}", {"all": [{"blood_pressure": {
+            "systolic": systolic, "diastolic": {"gt": 60 + 5 * n}}}]})
+    rules["overlap"] = rule_doc("t.overlap", {"all": [{"blood_pressure": {"systolic": {"between": [125, 135.5]}}}]})
+    rules["dia-high"] = rule_doc("t.dia-high", {"all": [{"blood_pressure": {"diastolic": {"ge": 90}}}]})
+    rules["dia-low"] = rule_doc("t.dia-low", {"all": [{"blood_pressure": {"diastolic": {"le": 60}}}]})
+    rules["any"] = rule_doc("t.any", {"all": [{"blood_pressure": {"readings": {"exists": True}}}]})
+    return rules
+
+
+@pytest.fixture(scope="module")
+def banded(tmp_path_factory: pytest.TempPathFactory) -> Generator:
+    return Generator(write_pack(tmp_path_factory.mktemp("bands"), _band_rules()))
+
+
+def test_a_table_of_thresholds_is_looked_up_by_band(banded: Generator) -> None:
+    assert not banded.compiled.rulesets  # durable has nothing left to do
+    index = LookupIndex(banded.compiled.lookups[0])
+    fact = facts_of(Patient.model_validate({"id": "p", "vitals": {"blood_pressure": [
+        {"systolic": 134, "diastolic": 88}]}}))
+    reading = next(f for f in fact if f.type == "blood_pressure")
+    (bucket,) = [b for buckets in index._table.values() for b in buckets.values()]
+    assert bucket._bands is not None and bucket._bands.field == "systolic"
+    # of the 18 rows: the band 130-140, its row with the diastolic, the overlap, and the three rows
+    # that do not bound the systolic
+    assert {p.rule for p in bucket.candidates(reading.values)} == {
+        f"r{n}" for n, name in enumerate(sorted(_band_rules()))
+        if name in ("band-3", "both-3", "overlap", "any", "dia-high", "dia-low")}
+
+
+@pytest.mark.parametrize("systolic", [70, 89.9, 90, 90.05, 119, 120, 124.99, 125, 130, 135.5, 135.6, 140, 179, 180,
+                                      181.5, 250])
+def test_every_band_fires_as_the_reference_evaluator_says(banded: Generator, systolic: float) -> None:
+    for diastolic in (40, 60, 60.5, 75, 90, 95):
+        if diastolic >= systolic:
+            continue
+        facts = facts_of(Patient.model_validate({"id": "p", "vitals": {"blood_pressure": [
+            {"systolic": systolic, "diastolic": diastolic}, {"systolic": systolic + 7, "diastolic": diastolic}]}}))
+        fired = {(f.rule_id, f.matched) for f in banded.evaluator.evaluate(facts).firings}
+        assert fired == reference.evaluate(banded.pack.rules, facts)
+        assert any(rule.startswith("t.band-") for rule, _ in fired)

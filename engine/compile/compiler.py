@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from engine.compile.lookup import is_lookup, lookup_rule
+from engine.compile.lookup import ORDER_OPS, is_lookup, lookup_rule
 from engine.compile.partition import HandlerKind, Item, partition
 from engine.compile.strata import stratify
 from engine.facts.fact import ABSENT_TYPE, NEVER_TYPE, SENTINEL_TYPE
@@ -90,7 +90,7 @@ class CompiledPack:
     probes: dict[str, Probe]
     absent_by_stratum: dict[int, tuple[str, ...]]
     keyed_negations: dict[str, tuple[KeyedNegation, ...]]
-    # exact-match rules evaluated as hashed lookups (engine.compile.lookup), at most one per stratum;
+    # rules that compare fields with constants, evaluated as lookups (engine.compile.lookup), at most one per stratum;
     # durable never sees them
     lookups: tuple[CompiledRuleset, ...] = ()
 
@@ -302,7 +302,7 @@ def _handler(item: Item) -> Handler:
 
 
 def _lookup_ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
-    """The stratum's exact-match rules, in the data form ``engine.run.lookup`` indexes."""
+    """The stratum's constant-test rules, in the data form ``engine.run.lookup`` indexes."""
     definition: dict[str, Any] = {}
     handlers: dict[str, Handler] = {}
     for n, item in enumerate(items):
@@ -337,7 +337,6 @@ def _ruleset(name: str, level: int, items: list[Item]) -> CompiledRuleset:
 
 
 _SCREENED_OPS = {"eq", "in", "ne", "exists", "missing"}  # as engine.run.lookup checks them
-ORDER_OPS = {"lt", "le", "gt", "ge"}  # screened against a number (engine.run.screen)
 
 
 def screen_of(items: list[Item]) -> tuple[tuple[str, tuple[tuple[str, str, Any], ...]], ...]:

@@ -20,8 +20,9 @@ from engine.lang.rule import Rule
 from engine.run.fact_memo import FactMemo
 from engine.run.goal import Goal
 from engine.run.lookup import LookupIndex, LookupSession
+from engine.run.output_memo import OutputMemo
 from engine.run.outputs import Output
-from engine.run.resolve import build_output, resolve
+from engine.run.resolve import resolve
 from engine.run.routes import Routes
 from engine.run.runtime import Activation, EngineError, Runtime, Session, fact_text
 from engine.run.trace import Evaluation, Firing
@@ -95,10 +96,11 @@ class Evaluator:
                        else FiringBudget(base=firing_budget, per_input_fact=0))
         self._by_name = {r.name: r for r in compiled.rulesets}
         self._lookups = {r.name: LookupIndex(r) for r in compiled.lookups}
-        # per stratum: durable's rulesets, then the stratum's exact-match lookup (at most one)
+        # per stratum: durable's rulesets, then the stratum's lookup (at most one)
         self._routes = Routes(compiled)
         self._routes_by_goal: dict[Goal, Routes] = {}
         self._texts: FactMemo[str] = FactMemo()  # each fact's JSON text for durable, by content
+        self._outputs = OutputMemo()  # each firing's plan outputs, by the contents it read
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact], goal: Goal | None = None) -> Evaluation:
@@ -199,17 +201,17 @@ class Evaluator:
                 return True
         return False
 
-    @staticmethod
-    def _apply(rule: Rule, handler: Handler, stratum: int, bound: dict[str, Fact], result: Evaluation) -> list[Fact]:
+    def _apply(self, rule: Rule, handler: Handler, stratum: int, bound: dict[str, Fact],
+               result: Evaluation) -> list[Fact]:
         """Run the rule's actions: derive facts, collect plan outputs, and record the firing."""
         new_facts: list[Fact] = []
         produced: list[str] = []
         outputs: list[Output] = []
         seq = len(result.firings) + 1
-        for action in rule.actions:
+        for number, action in enumerate(rule.actions):
             kind = action.kind()
             if kind != "assert":
-                outputs.append(build_output(kind, getattr(action, kind), rule, bound))
+                outputs.append(self._outputs.output(kind, getattr(action, kind), rule, number, bound))
                 continue
             for type_name, values in (action.assert_ or {}).items():
                 resolved = {k: resolve(v, bound) for k, v in (values or {}).items()}

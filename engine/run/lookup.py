@@ -1,14 +1,18 @@
-"""Exact-match rules evaluated by hashed lookup (``engine.compile.lookup`` says which, and why).
+"""Rules that compare fields with constants, evaluated by hashed lookup (``engine.compile.lookup``
+says which, and why).
 
 ``LookupIndex`` is built once per compiled lookup ruleset: each pattern is filed under its
 fact type, the fields it requires by equality (its *shape*) and the values of those fields,
-so the patterns a fact can meet are found with one dictionary lookup per shape of its type;
-the pattern's other tests (``in``, ``ne``, ``exists``, ``missing``) are then checked one by one.
+so the patterns a fact can meet are found with one dictionary lookup per shape of its type.
+Where many patterns share a key and bound one numeric field (a table of thresholds), the
+value then picks its piece of the number line (``engine.run.bands``). The pattern's other tests
+(``in``, ``ne``, ``exists``, ``missing``, order comparisons) are then checked one by one.
 ``LookupSession`` holds one patient's matched facts and, as facts arrive, returns the
 activations durable would have made: every new combination of distinct facts, one per
 pattern, each meeting its pattern, in the order the facts arrived. Tests follow the
 reference evaluator: values compare equal only when of the same kind (numbers with numbers;
-a bool is not a number), and every test but ``missing`` fails on a missing field.
+a bool is not a number), an order comparison holds only between numbers (compared as floats),
+and every test but ``missing`` fails on a missing field.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import Any
 
 from engine.compile.compiler import CompiledRuleset
 from engine.facts.fact import Fact, Scalar
+from engine.run.bands import ORDER_TESTS, Bands, ordered_number
 from engine.run.fact_memo import FactMemo
 from engine.run.runtime import Activation
 
@@ -39,6 +44,7 @@ class _Pattern:
     rule: str  # the rule's name in its ruleset
     position: int  # the pattern's place in the rule
     residual: tuple[tuple[str, str, Any], ...]  # (field, op, value) tests not covered by the key
+    aliases: tuple[str, ...]  # the rule's durable aliases, in pattern order
 
     def holds(self, values: dict[str, Scalar]) -> bool:
         for field, op, expected in self.residual:
@@ -52,6 +58,10 @@ class _Pattern:
                 return False
             if op == "ne" and _kind(values[field]) == expected:
                 return False
+            if op in ORDER_TESTS:
+                number = ordered_number(values[field])
+                if number is None or not ORDER_TESTS[op](number, expected):
+                    return False
         return True
 
 
@@ -69,6 +79,8 @@ def _split(tests: list[list[Any]]) -> tuple[dict[str, Any], tuple[tuple[str, str
             residual.append((field, "in", frozenset(_kind(v) for v in value)))
         elif op == "ne":
             residual.append((field, "ne", _kind(value)))
+        elif op in ORDER_TESTS:  # the compiler sends only numbers (engine.compile.lookup)
+            residual.append((field, op, float(value)))
         else:  # exists, missing
             residual.append((field, op, None))
     return key, tuple(residual)
@@ -80,18 +92,18 @@ class LookupIndex:
     def __init__(self, ruleset: CompiledRuleset, memo: bool = True) -> None:
         """``memo``: keep each content's patterns (a screen's index does not: its routes are kept)."""
         self.ruleset = ruleset
-        self.aliases: dict[str, tuple[str, ...]] = {}  # rule -> its durable aliases, in pattern order
         self._shapes: dict[str, list[Shape]] = defaultdict(list)
         table: dict[tuple[str, Shape], dict[Key, list[_Pattern]]] = defaultdict(lambda: defaultdict(list))
         for rule_name, rule in ruleset.definition.items():
-            self.aliases[rule_name] = tuple(alias for alias, _type, _tests in rule["lookup"])
+            aliases = tuple(alias for alias, _type, _tests in rule["lookup"])
             for position, (_alias, type_name, tests) in enumerate(rule["lookup"]):
                 key, residual = _split(tests)
                 shape = tuple(sorted(key))
                 if shape not in self._shapes[type_name]:
                     self._shapes[type_name].append(shape)
-                table[(type_name, shape)][tuple(key[f] for f in shape)].append(_Pattern(rule_name, position, residual))
-        self._table = {k: dict(v) for k, v in table.items()}
+                table[(type_name, shape)][tuple(key[f] for f in shape)].append(
+                    _Pattern(rule_name, position, residual, aliases))
+        self._table = {k: {key: _Bucket(patterns) for key, patterns in v.items()} for k, v in table.items()}
         self._memo: FactMemo[list[_Pattern]] | None = FactMemo() if memo else None  # most facts recur
 
     def met_by(self, fact: Fact) -> list[_Pattern]:
@@ -109,9 +121,21 @@ class LookupIndex:
         for shape in self._shapes.get(fact.type, ()):
             if any(f not in values for f in shape):
                 continue
-            candidates = self._table[(fact.type, shape)].get(tuple(_kind(values[f]) for f in shape), ())
-            found.extend(p for p in candidates if p.holds(values))
+            bucket = self._table[(fact.type, shape)].get(tuple(_kind(values[f]) for f in shape))
+            if bucket is not None:
+                found.extend(p for p in bucket.candidates(values) if p.holds(values))
         return found
+
+
+class _Bucket:
+    """The patterns filed under one key, in filing order, banded when many bound one field."""
+
+    def __init__(self, patterns: list[_Pattern]) -> None:
+        self._patterns = patterns
+        self._bands = Bands.build(patterns)
+
+    def candidates(self, values: dict[str, Scalar]) -> list[_Pattern]:
+        return self._patterns if self._bands is None else self._bands.candidates(values)
 
 
 class LookupSession:
@@ -123,18 +147,21 @@ class LookupSession:
 
     def assert_facts(self, facts: list[Fact]) -> list[Activation]:
         activations: list[Activation] = []
+        name = self._index.ruleset.name
         for fact in facts:
+            fid = fact.fid
             for pattern in self._index.met_by(fact):
-                activations.extend(self._new_combinations(pattern, fact.fid))
-                self._matched[(pattern.rule, pattern.position)].append(fact.fid)
+                if len(pattern.aliases) == 1:  # most rules: one pattern, so one activation per fact
+                    activations.append(Activation(name, pattern.rule, {pattern.aliases[0]: fid}))
+                    continue
+                activations.extend(self._new_combinations(pattern, fid))
+                self._matched[(pattern.rule, pattern.position)].append(fid)
         return activations
 
     def _new_combinations(self, pattern: _Pattern, fid: str) -> list[Activation]:
         """Every combination with ``fid`` in ``pattern``'s place and facts met earlier in the others."""
-        aliases = self._index.aliases[pattern.rule]
+        aliases = pattern.aliases
         name = self._index.ruleset.name
-        if len(aliases) == 1:
-            return [Activation(name, pattern.rule, {aliases[0]: fid})]
         choices: list[list[str]] = []
         for n in range(len(aliases)):
             met = [fid] if n == pattern.position else self._matched.get((pattern.rule, n))

@@ -7,7 +7,7 @@ A fact that meets none of a ruleset's patterns on their tests against constants 
 in no match there, so it is not sent, and a ruleset left with nothing to read is not called
 (nor built a state, nor closed). The screen is each pattern of the ruleset with only its
 constant tests (``engine.compile.compiler.screen_of``): equality, ``in``, ``ne``, ``exists`` and
-``missing`` are checked by the index the exact-match lookups use (``engine.run.lookup``), and an
+``missing`` are checked by the index the lookups use (``engine.run.lookup``), and an
 order comparison with a number (a band's bound) is checked here, only when the fact's value is a
 number too (durable compares numbers as doubles, as Python does; anything else is let through).
 So the screen never turns away a fact durable could have matched.
@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.compile.compiler import ORDER_OPS, CompiledRuleset
+from engine.compile.compiler import CompiledRuleset
+from engine.compile.lookup import ORDER_OPS
 from engine.facts.fact import Fact, Scalar
 from engine.run.lookup import LookupIndex
 

@@ -1,0 +1,80 @@
+"""The pieces of the number line choose every pattern that can hold, for any bounds and any value.
+
+``engine.run.bands`` only picks candidates, which ``LookupIndex`` then checks test by test; a piece
+that left out a pattern would silently lose a firing. So: for random tables of order comparisons
+(closed and open bounds, bounds shared between rows, rows with two bounds on the field or none,
+integers and decimals) and random values (on the bounds, between them, beyond them, integers
+for decimal bounds, and values that are not numbers), the candidates that hold are exactly the
+rows that hold, checked by brute force with the reference evaluator's comparison.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.facts.fact import Scalar
+from engine.run.bands import BAND_MIN, Bands
+from tests.reference_evaluator import _compare
+
+
+@dataclass(frozen=True)
+class Row:
+    residual: tuple[tuple[str, str, Any], ...]
+    n: int = 0  # its place in the table: rows with the same tests are still different rows
+
+    def holds(self, values: dict[str, Scalar]) -> bool:
+        return all(field in values and _compare(op, values[field], bound) for field, op, bound in self.residual)
+
+
+BOUNDS = st.one_of(st.integers(-5, 5), st.sampled_from([-2.5, 0.5, 1.25, 3.0, 100.0]))
+TEST = st.tuples(st.sampled_from(["x", "x", "x", "y"]), st.sampled_from(["lt", "le", "gt", "ge"]), BOUNDS)
+ROWS = st.lists(st.lists(TEST, min_size=0, max_size=3), min_size=BAND_MIN, max_size=30).map(lambda table: [
+    Row(tuple((field, op, float(bound)) for field, op, bound in tests), n) for n, tests in enumerate(table)])
+VALUES = st.one_of(BOUNDS, st.floats(-7, 7, allow_nan=False), st.sampled_from(["3", True, False, float("nan")]))
+
+
+def disagreements(bands: Bands, rows: list[Row], values: dict[str, Scalar]) -> list[Row]:
+    """Rows that hold for the values but are not among the candidates, or candidates out of order."""
+    chosen = bands.candidates(values)
+    held = [row for row in rows if row.holds(values)]
+    in_order = chosen == sorted(chosen, key=lambda row: row.n)
+    return [row for row in held if row not in chosen] + ([] if in_order else [chosen[0]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=ROWS, x=st.one_of(st.none(), VALUES), y=VALUES)
+def test_the_candidates_hold_every_row_that_holds(rows: list[Row], x: Scalar | None, y: Scalar) -> None:
+    bands = Bands.build(rows)
+    if bands is None:
+        return  # not banded: the bucket stays a list, which is always right
+    values: dict[str, Scalar] = {"y": y} if x is None else {"x": x, "y": y}
+    assert disagreements(bands, rows, values) == []
+
+
+def test_a_threshold_table_is_banded_and_a_value_meets_few_rows() -> None:
+    rows = [Row((("x", "ge", float(low)), ("x", "lt", float(low + 10))), n) for n, low in enumerate(range(0, 200, 10))]
+    bands = Bands.build(rows)
+    assert bands is not None and bands.field == "x"
+    assert bands.candidates({"x": 15}) == [rows[1]]
+    assert bands.candidates({"x": 20}) == [rows[2]]  # closed below, open above
+    assert bands.candidates({"x": 200}) == []
+    assert bands.candidates({"x": "15"}) == []  # a text never meets an order comparison
+
+
+def test_the_harness_catches_a_piece_that_loses_a_row() -> None:
+    rows = [Row((("x", "ge", float(low)), ("x", "lt", float(low + 10))), n) for n, low in enumerate(range(0, 200, 10))]
+    bands = Bands.build(rows)
+    assert bands is not None
+    assert disagreements(bands, rows, {"x": 20}) == []
+    broken = Bands(bands.field, rows, bands._points, [(n - 1,) if n else () for n in range(len(bands._pieces))],
+                   ())
+    assert disagreements(broken, rows, {"x": 20}) == [rows[2]]
+
+
+def test_few_rows_or_unordered_rows_are_not_banded() -> None:
+    assert Bands.build([Row((("x", "ge", 1.0),), n) for n in range(BAND_MIN - 1)]) is None
+    assert Bands.build([Row((("x", "eq", 1.0),), n) for n in range(BAND_MIN)]) is None
