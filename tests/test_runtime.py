@@ -75,7 +75,8 @@ def test_an_exception_in_the_action_is_an_engine_error(chain_pack: Generator,
 def test_an_exception_durable_swallows_is_an_engine_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """durable catches action exceptions into the session state; the runtime must still fail closed.
 
-    (The threshold keeps the rule in durable: exact-match rules are hashed lookups, engine.run.lookup.)
+    (The join keeps the rule in durable: rules that compare fields only with constants are lookups,
+    engine.run.lookup.)
     """
     def raising_action(self: runtime._Host, action_name: str) -> Any:
         def action(c: Any) -> None:
@@ -83,15 +84,17 @@ def test_an_exception_durable_swallows_is_an_engine_error(tmp_path: Path, monkey
         return action
 
     rules = {"poisoned": rule_doc("t.poisoned-action-only-used-by-this-test",
-                                  {"all": [{"lab": {"name": "egfr", "value": {"ge": 0}}}]})}
+                                  {"all": [{"lab": {"name": "egfr", "as": "e"}},
+                                           {"lab": {"name": "ldl_mg_dl", "value": {"ge": {"ref": "e.value"}}}}]})}
     with monkeypatch.context() as patch:
         patch.setattr(runtime._Host, "get_action", raising_action)  # only rulesets registered now get it
         generator = Generator(write_pack(tmp_path, rules))
     with pytest.raises(EngineError, match="an action raised inside durable-rules"):
-        generator.run(_patient(labs={"egfr": 50}), at=AT)
+        generator.run(_patient(labs={"egfr": 50, "ldl_mg_dl": 130}), at=AT)
+    assert generator.compiled.rulesets and not generator.compiled.lookups
     # and again: the exception left in the state is not a one-off
     with pytest.raises(EngineError, match="an action raised inside durable-rules"):
-        generator.run(_patient(labs={"egfr": 50}), at=AT)
+        generator.run(_patient(labs={"egfr": 50, "ldl_mg_dl": 130}), at=AT)
 
 
 def test_firing_budget_stops_the_evaluation(chain_pack: Generator) -> None:
