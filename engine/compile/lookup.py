@@ -31,11 +31,12 @@ LOOKUP_KINDS = frozenset({"rule", "probe"})  # keyed probes correlate facts (joi
 
 
 def _constant_test(test: Test) -> bool:
+    """A test against a constant (an ``in`` operand is a tuple of scalars, never a ref)."""
     if isinstance(test.value, Ref):
         return False
     if test.op in ORDER_OPS:
         return isinstance(test.value, (int, float)) and not isinstance(test.value, bool)
-    return test.op in LOOKUP_OPS and not (isinstance(test.value, tuple) and any(isinstance(v, Ref) for v in test.value))
+    return test.op in LOOKUP_OPS
 
 
 def is_constant_pattern(pattern: Pattern) -> bool:

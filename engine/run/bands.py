@@ -24,10 +24,12 @@ from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any, Protocol
 
+from engine.compile.lookup import ORDER_OPS
 from engine.facts.fact import Scalar
 
 ORDER_TESTS: dict[str, Callable[[float, float], bool]] = {
     "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+assert frozenset(ORDER_TESTS) == ORDER_OPS  # the operators the compiler sends to the lookups
 BAND_MIN = 8  # patterns in a bucket before bands pay for themselves
 PIECE_BUDGET = 64  # a bucket's pieces may list at most this many patterns per pattern, else it stays a list
 
