@@ -1,15 +1,16 @@
-"""A firing's plan outputs kept across patients are used only for the same rule, action and matched
-contents, stay bounded, and change no plan."""
+"""A firing's plan outputs and derived facts kept across patients are used only for the same rule,
+action and matched contents, stay bounded, and change no plan."""
 
 from __future__ import annotations
 
 import pytest
 
-from engine.facts.fact import Fact
+from engine.facts.fact import Fact, Scalar
 from engine.generator import Generator
+from engine.lang.rule import Rule
 from engine.run import evaluate
-from engine.run.output_memo import OutputMemo
-from engine.run.outputs import RecommendOutput
+from engine.run.output_memo import Contents, DerivedMemo, Key, OutputMemo
+from engine.run.outputs import Output, RecommendOutput
 from tests.synthetic_firings import synthetic_patients
 
 AT = "2026-01-01T00:00:00Z"
@@ -42,25 +43,67 @@ def test_an_output_is_used_again_only_for_the_same_contents(default_generator: G
     assert again is not first
 
 
-def test_a_full_memo_starts_again(default_generator: Generator) -> None:
+def test_a_full_memo_stays_bounded(default_generator: Generator) -> None:
     rule_id, number = _recommending_rule(default_generator)
     rule = default_generator.compiled.rules[rule_id]
     pattern = rule.variants[0][0]
     memo = OutputMemo(limit=3)
-    for n in range(7):
+    sizes = []
+    for n in range(9):
         memo.output("recommend", rule.actions[number].recommend, rule, number,
                     {pattern.alias: Fact.make(pattern.type, {"value": n})})
-        assert len(memo) <= 3
+        sizes.append(len(memo))
+    assert max(sizes) == 6 and sizes[-1] <= 6  # two generations of three (engine.run.recent)
+
+
+def _deriving_rule(generator: Generator) -> tuple[str, int]:
+    """A rule of the default pack that derives a fact with a field taken from a matched fact."""
+    for rule in sorted(generator.compiled.rules.values(), key=lambda r: r.id):
+        for number, action in enumerate(rule.actions):
+            if action.assert_ and len(rule.variants[0]) == 1 and any(
+                    isinstance(v, dict) and "ref" in v for values in action.assert_.values() for v in values.values()):
+                return rule.id, number
+    raise AssertionError("the default pack has no rule that derives a field from a matched fact")
+
+
+def test_a_derived_fact_is_used_again_only_for_the_same_contents(default_generator: Generator) -> None:
+    rule_id, number = _deriving_rule(default_generator)
+    rule = default_generator.compiled.rules[rule_id]
+    asserted = rule.actions[number].assert_ or {}
+    pattern = rule.variants[0][0]
+    memo = DerivedMemo()
+    values: dict[str, Scalar | None] = {"gene": "CYP2C19", "drug": "x", "allele": "*2",
+                                        "phenotype": "Poor Metabolizer", "value": 3}
+    fact = Fact.make(pattern.type, values)
+    first = memo.derive(rule, number, asserted, {pattern.alias: fact})
+    assert first and len(memo) == 1
+    assert memo.derive(rule, number, asserted, {pattern.alias: Fact.make(pattern.type, dict(values))}) is first
+    forged = Fact(pattern.type, {k: f"{v}-other" if isinstance(v, str) else 7 for k, v in values.items()}, fact.fid)
+    again = memo.derive(rule, number, asserted, {pattern.alias: forged})
+    assert again is not first and again != first  # built from the forged fact's fields, not the kept ones
+
+
+class _ForgetfulOutputs(OutputMemo):
+    def _kept(self, rule: Rule, action: int, bound: dict[str, Fact]) -> tuple[Key, Contents, Output | None]:
+        key, contents, _kept = super()._kept(rule, action, bound)
+        return key, contents, None
+
+
+class _ForgetfulFacts(DerivedMemo):
+    def _kept(self, rule: Rule, action: int, bound: dict[str, Fact]) -> tuple[Key, Contents, tuple[Fact, ...] | None]:
+        key, contents, _kept = super()._kept(rule, action, bound)
+        return key, contents, None
 
 
 def test_plans_are_the_same_with_the_memo_and_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
     patients = synthetic_patients(120, seed=9, prefix="o")
     kept = Generator()
     with_memo = [kept.run(p, at=AT).plan.to_json() for p in patients]
-    assert len(kept.evaluator._outputs) > 100  # outputs were kept across these patients
-    monkeypatch.setattr(evaluate, "OutputMemo", lambda: OutputMemo(limit=1))  # keeps nothing for the next one
+    assert len(kept.evaluator._outputs) > 100 and len(kept.evaluator._derived) > 100  # kept across patients
+    monkeypatch.setattr(evaluate, "OutputMemo", _ForgetfulOutputs)  # every output and fact built anew
+    monkeypatch.setattr(evaluate, "DerivedMemo", _ForgetfulFacts)
     fresh = Generator()
+    assert isinstance(fresh.evaluator._outputs, _ForgetfulOutputs)
     without = [fresh.run(p, at=AT).plan.to_json() for p in patients]
-    assert len(fresh.evaluator._outputs) <= 1
     for patient, mine, theirs in zip(patients, with_memo, without, strict=True):
         assert mine == theirs, patient.id

@@ -20,10 +20,9 @@ from engine.lang.rule import Rule
 from engine.run.fact_memo import FactMemo
 from engine.run.goal import Goal
 from engine.run.lookup import LookupIndex, LookupSession
-from engine.run.output_memo import OutputMemo
+from engine.run.output_memo import DerivedMemo, OutputMemo
 from engine.run.outputs import Output
-from engine.run.resolve import resolve
-from engine.run.routes import Routes
+from engine.run.routes import Routes, Vector
 from engine.run.runtime import Activation, EngineError, Runtime, Session, fact_text
 from engine.run.trace import Evaluation, Firing
 
@@ -101,6 +100,7 @@ class Evaluator:
         self._routes_by_goal: dict[Goal, Routes] = {}
         self._texts: FactMemo[str] = FactMemo()  # each fact's JSON text for durable, by content
         self._outputs = OutputMemo()  # each firing's plan outputs, by the contents it read
+        self._derived = DerivedMemo()  # and the facts it derives
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact], goal: Goal | None = None) -> Evaluation:
@@ -112,6 +112,7 @@ class Evaluator:
         self._inputs = len(result.facts)
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
         present: set[ProbeHit] = set()
+        vectors: dict[str, Vector] = {}  # each fact's routes, by id: found once per evaluation
         with self.runtime.session() as session:
             sessions = _Sessions(session, {name: LookupSession(index) for name, index in self._lookups.items()},
                                  self._texts)
@@ -120,7 +121,8 @@ class Evaluator:
                 for marker in routes.markers.get(level, ()):
                     if (marker.values["probe"], ()) not in present:
                         result.facts[marker.fid] = marker
-                self._run_stratum(sessions, routes, level, rulesets, list(result.facts.values()), result, present)
+                self._run_stratum(sessions, routes, level, rulesets, list(result.facts.values()), result, present,
+                                  vectors)
         return result
 
     def _goal_routes(self, goal: Goal) -> Routes:
@@ -130,10 +132,11 @@ class Evaluator:
         return routes
 
     def _run_stratum(self, sessions: _Sessions, routes: Routes, level: int, rulesets: tuple[CompiledRuleset, ...],
-                     known: list[Fact], result: Evaluation, present: set[ProbeHit]) -> None:
+                     known: list[Fact], result: Evaluation, present: set[ProbeHit],
+                     vectors: dict[str, Vector]) -> None:
         pending: dict[str, list[Fact]] = {r.name: [] for r in rulesets}
         for fact in sorted(known, key=lambda f: f.fid):
-            self._send(routes, pending, level, fact)
+            self._send(routes, vectors, pending, level, fact)
         seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
         while any(pending.values()):
             for ruleset in rulesets:
@@ -147,11 +150,15 @@ class Evaluator:
                         continue
                     seen.add(key)
                     for fact in self._fire(ruleset, activation, result, present):
-                        self._send(routes, pending, level, fact)
+                        self._send(routes, vectors, pending, level, fact)
 
     @staticmethod
-    def _send(routes: Routes, pending: dict[str, list[Fact]], level: int, fact: Fact) -> None:
-        for target in routes.targets(level, fact):
+    def _send(routes: Routes, vectors: dict[str, Vector], pending: dict[str, list[Fact]], level: int,
+              fact: Fact) -> None:
+        vector = vectors.get(fact.fid)
+        if vector is None:
+            vector = vectors[fact.fid] = routes.vector(fact)
+        for target in routes.at(vector, level, fact):
             pending[target.name].append(fact)
 
     def _fire(self, ruleset: CompiledRuleset, activation: Activation, result: Evaluation,
@@ -213,9 +220,7 @@ class Evaluator:
             if kind != "assert":
                 outputs.append(self._outputs.output(kind, getattr(action, kind), rule, number, bound))
                 continue
-            for type_name, values in (action.assert_ or {}).items():
-                resolved = {k: resolve(v, bound) for k, v in (values or {}).items()}
-                fact = Fact.make(type_name, resolved, origin="derived")
+            for fact in self._derived.derive(rule, number, action.assert_ or {}, bound):
                 produced.append(fact.fid)
                 if fact.fid not in result.facts:
                     result.facts[fact.fid] = fact

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Union
 
 from engine.compile.compiler import CompiledRuleset
 from engine.facts.fact import Fact, Scalar
@@ -45,6 +45,8 @@ class _Pattern:
     position: int  # the pattern's place in the rule
     residual: tuple[tuple[str, str, Any], ...]  # (field, op, value) tests not covered by the key
     aliases: tuple[str, ...]  # the rule's durable aliases, in pattern order
+    slot: int  # this pattern's number in its index (a session files the facts met under it)
+    others: tuple[int, ...]  # the slots of the rule's other patterns
 
     def holds(self, values: dict[str, Scalar]) -> bool:
         for field, op, expected in self.residual:
@@ -94,25 +96,36 @@ class LookupIndex:
         self.ruleset = ruleset
         self._shapes: dict[str, list[Shape]] = defaultdict(list)
         table: dict[tuple[str, Shape], dict[Key, list[_Pattern]]] = defaultdict(lambda: defaultdict(list))
+        slots = 0
         for rule_name, rule in ruleset.definition.items():
             aliases = tuple(alias for alias, _type, _tests in rule["lookup"])
+            first, slots = slots, slots + len(aliases)
             for position, (_alias, type_name, tests) in enumerate(rule["lookup"]):
                 key, residual = _split(tests)
                 shape = tuple(sorted(key))
                 if shape not in self._shapes[type_name]:
                     self._shapes[type_name].append(shape)
                 table[(type_name, shape)][tuple(key[f] for f in shape)].append(
-                    _Pattern(rule_name, position, residual, aliases))
+                    _Pattern(rule_name, position, residual, aliases, first + position,
+                             tuple(first + n for n in range(len(aliases)) if n != position)))
         self._table = {k: {key: _Bucket(patterns) for key, patterns in v.items()} for k, v in table.items()}
-        self._memo: FactMemo[list[_Pattern]] | None = FactMemo() if memo else None  # most facts recur
+        self._memo = memo
+        self._steps: FactMemo[tuple[Step, ...]] = FactMemo()  # most facts recur
 
     def met_by(self, fact: Fact) -> list[_Pattern]:
-        """The patterns ``fact`` meets, in the order they were filed (kept by the fact's content)."""
-        if self._memo is None:
-            return self._match(fact)
-        found = self._memo.get(fact)
+        """The patterns ``fact`` meets, in the order they were filed."""
+        return self._match(fact)
+
+    def steps(self, fact: Fact) -> tuple[Step, ...]:
+        """What ``fact`` does in a session, pattern by pattern in filing order: for a one-pattern rule,
+        its activation; for a pattern of a longer rule, the pattern (kept by the fact's content)."""
+        found = self._steps.get(fact) if self._memo else None
         if found is None:
-            found = self._memo.put(fact, self._match(fact))
+            name = self.ruleset.name
+            found = tuple(Activation(name, p.rule, {p.aliases[0]: fact.fid}) if len(p.aliases) == 1 else p
+                          for p in self._match(fact))
+            if self._memo:
+                self._steps.put(fact, found)
         return found
 
     def _match(self, fact: Fact) -> list[_Pattern]:
@@ -138,36 +151,44 @@ class _Bucket:
         return self._patterns if self._bands is None else self._bands.candidates(values)
 
 
+Step = Union[Activation, _Pattern]  # what a fact meeting a pattern does in a session (``LookupIndex.steps``)
+
+
 class LookupSession:
     """One patient's facts matched against one lookup ruleset."""
 
     def __init__(self, index: LookupIndex) -> None:
         self._index = index
-        self._matched: dict[tuple[str, int], list[str]] = defaultdict(list)  # (rule, position) -> fact ids
+        self._matched: dict[int, list[str]] = {}  # a pattern's slot -> the ids of the facts that met it
 
     def assert_facts(self, facts: list[Fact]) -> list[Activation]:
         activations: list[Activation] = []
-        name = self._index.ruleset.name
+        matched = self._matched
         for fact in facts:
             fid = fact.fid
-            for pattern in self._index.met_by(fact):
-                if len(pattern.aliases) == 1:  # most rules: one pattern, so one activation per fact
-                    activations.append(Activation(name, pattern.rule, {pattern.aliases[0]: fid}))
+            for step in self._index.steps(fact):
+                if isinstance(step, Activation):  # most rules: one pattern, so one activation per fact
+                    activations.append(step)
                     continue
-                activations.extend(self._new_combinations(pattern, fid))
-                self._matched[(pattern.rule, pattern.position)].append(fid)
+                for other in step.others:
+                    if other not in matched:
+                        break  # a pattern no fact has met yet: no combination (its key comes with its first fact)
+                else:
+                    activations.extend(self._new_combinations(step, fid))
+                met = matched.get(step.slot)
+                if met is None:
+                    matched[step.slot] = [fid]
+                else:
+                    met.append(fid)
         return activations
 
     def _new_combinations(self, pattern: _Pattern, fid: str) -> list[Activation]:
-        """Every combination with ``fid`` in ``pattern``'s place and facts met earlier in the others."""
+        """Every combination with ``fid`` in ``pattern``'s place and facts met earlier in the others
+        (each of which some fact has met)."""
         aliases = pattern.aliases
         name = self._index.ruleset.name
-        choices: list[list[str]] = []
-        for n in range(len(aliases)):
-            met = [fid] if n == pattern.position else self._matched.get((pattern.rule, n))
-            if not met:
-                return []  # a pattern no fact has met yet: no combination
-            choices.append(met)
+        first = pattern.slot - pattern.position  # a rule's patterns have consecutive slots
+        choices = [[fid] if n == pattern.position else self._matched[first + n] for n in range(len(aliases))]
         return [Activation(name, pattern.rule, dict(zip(aliases, combination, strict=True)))
                 for combination in itertools.product(*choices)
                 if len(set(combination)) == len(combination)]  # a fact binds one alias

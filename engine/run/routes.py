@@ -23,6 +23,7 @@ from engine.run.goal import Goal
 from engine.run.screen import Screen
 
 Targets = tuple[CompiledRuleset, ...]
+Vector = list[Targets | None]  # a fact's routes per stratum, None where not yet worked out
 
 
 def absent_marker(probe: str) -> Fact:
@@ -56,20 +57,28 @@ class Routes:
             level: tuple(marker_of[probe] for probe in probes)
             for level, probes in compiled.absent_by_stratum.items() if level < strata}
         # other facts' routes, worked out at each stratum they reach and kept by content
-        self._memo: FactMemo[list[Targets | None]] = FactMemo()
-        self._marker_targets: dict[str, list[Targets]] = {
+        self._memo: FactMemo[Vector] = FactMemo()
+        self._marker_targets: dict[str, Vector] = {
             marker.fid: [self._screened(level, marker) for level in range(strata)] for marker in marker_of.values()}
 
     def targets(self, level: int, fact: Fact) -> Targets:
         """The rulesets of stratum ``level`` that ``fact`` is sent to."""
+        return self.at(self.vector(fact), level, fact)
+
+    def vector(self, fact: Fact) -> Vector:
+        """The fact's routes, one slot per stratum, each filled when first asked for (``at``); the
+        same list for the same content, so an evaluation finds it once and keeps it by the fact's id."""
         if fact.origin == "absent":
             known = self._marker_targets.get(fact.fid)
             if known is not None:
-                return known[level]
-        by_level = self._memo.get(fact) or self._memo.put(fact, [None] * len(self.levels))
-        found = by_level[level]
+                return known
+        return self._memo.get(fact) or self._memo.put(fact, [None] * len(self.levels))
+
+    def at(self, vector: Vector, level: int, fact: Fact) -> Targets:
+        """The rulesets of stratum ``level`` that ``fact`` is sent to, from its ``vector``."""
+        found = vector[level]
         if found is None:
-            found = by_level[level] = self._screened(level, fact)
+            found = vector[level] = self._screened(level, fact)
         return found
 
     def _screened(self, level: int, fact: Fact) -> Targets:
