@@ -13,7 +13,6 @@ from typing import Any
 
 from engine.clinical.drug_classes import DrugClasses
 from engine.compile.compiler import CompiledPack
-from engine.facts.fact import Scalar
 from engine.facts.schema import FactSchema
 from engine.lang.vocabulary import ACTIONS, CATEGORIES
 from engine.pack.citations import Citations
@@ -24,6 +23,7 @@ from engine.plan.model import (
     Assessment,
     Because,
     DataGap,
+    EvidenceRef,
     FollowUp,
     Goal,
     PackInfo,
@@ -33,9 +33,11 @@ from engine.plan.model import (
     Suppressed,
 )
 from engine.plan.preferences import PREFERENCE_RULE, Offer, apply_preferences, order_key, preferences_of
+from engine.run.fact_memo import FactMemo
 from engine.run.outputs import (
     AssessOutput,
     DataGapOutput,
+    EvidenceOutput,
     FollowUpOutput,
     GoalOutput,
     RecommendOutput,
@@ -59,7 +61,8 @@ class PlanBuilder:
         # per rule, the source-attribute categories its own patterns read (a chain's union is the item's);
         # worked out when a rule first fires: most of a pack's thousands of rules never fire in one run
         self._rule_inputs: dict[str, tuple[InputCategory, ...]] = {}
-        self._described: dict[tuple[str, tuple[tuple[str, Scalar], ...]], str] = {}
+        self._described: FactMemo[str] = FactMemo(_DESCRIBED_LIMIT)
+        self._evidence: dict[EvidenceOutput, EvidenceRef] = {}
         self.schema = schema
         self.data_versions = dict(data_versions or {})
         self.drug_classes = drug_classes or DrugClasses()
@@ -76,27 +79,38 @@ class PlanBuilder:
 
     def describe(self, fid: str, evaluation: Evaluation) -> str:
         # one content always reads the same, and chains repeat their facts: each is described once,
-        # keyed by its whole content (a 48-bit id could collide across a cohort), in a cache emptied
-        # when full so that memory stays flat
+        # kept by its whole content (a 48-bit id could collide across a cohort) in a bounded memo
         fact = evaluation.facts[fid]
-        content = (fact.type, tuple(fact.values.items()))
-        found = self._described.get(content)
+        found = self._described.get(fact)
         if found is None:
             fact_type = self.schema.get(fact.type)
-            found = fact_type.describe(fact.values) if fact_type else fact.type
-            if len(self._described) >= _DESCRIBED_LIMIT:
-                self._described.clear()
-            self._described[content] = found
+            found = self._described.put(fact, fact_type.describe(fact.values) if fact_type else fact.type)
         return found
 
-    def because(self, firing: Firing, evaluation: Evaluation) -> list[Because]:
+    def evidence(self, out: EvidenceOutput) -> EvidenceRef:
+        """A recommendation's evidence, built once per rule's citation: it reads only the pack's records,
+        and the plan model is frozen, so plans share it (a pack has one per rule or table row at most)."""
+        found = self._evidence.get(out)
+        if found is None:
+            found = self._evidence[out] = evidence_ref(out, self.citations)
+        return found
+
+    def because(self, firing: Firing, evaluation: Evaluation, known: dict[int, Because] | None = None) -> list[Because]:
+        """The chain behind ``firing``, a step per firing. ``known``: the steps already built for this
+        evaluation, by firing (chains share their upstream firings: a genotype's phenotype is behind
+        every recommendation for that gene), used again and added to; a step is frozen, so shared."""
+        known = {} if known is None else known
         steps = []
         for step in evaluation.chain(firing.seq):
-            steps.append(Because(
-                rule=step.rule_id, version=step.rule_version, source=step.source,
-                facts=[self.describe(fid, evaluation) for fid in step.matched],
-                produced=[self.describe(fid, evaluation) for fid in step.produced],
-            ))
+            found = known.get(step.seq)
+            if found is None:
+                # built without pydantic's validation (a third of building a plan): every field is the
+                # str or list of str the model declares, straight from the evaluation
+                found = known[step.seq] = Because.model_construct(
+                    rule=step.rule_id, version=step.rule_version, source=step.source,
+                    facts=[self.describe(fid, evaluation) for fid in step.matched],
+                    produced=[self.describe(fid, evaluation) for fid in step.produced])
+            steps.append(found)
         return steps
 
     def build(self, patient_id: str, generated_at: str, evaluation: Evaluation) -> Plan:
@@ -106,7 +120,8 @@ class PlanBuilder:
                                   source_attributes=self.source_attributes))
         outputs = _Outputs.of(evaluation)
         offers: dict[str, Offer] = {}
-        recommendations = self._recommendations(outputs.recommend, evaluation, offers)
+        steps: dict[int, Because] = {}  # each firing's step of a chain, built once per plan
+        recommendations = self._recommendations(outputs.recommend, evaluation, offers, steps)
         suppressed = self._suppress(recommendations, outputs.suppress)
         removed = {s.id for s in suppressed}
         kept = [r for r in recommendations.values() if r.id not in removed]
@@ -119,7 +134,7 @@ class PlanBuilder:
         follow_ups = [(f, d) for f, d in outputs.follow_up if orphans.keep(f, "follow-up", d.text)]
         plan.suppressed = sorted(suppressed + orphans.dropped, key=lambda s: (s.id, s.by))
         plan.preferences = preferences
-        plan.assessments = self._assessments(outputs.assess, evaluation)
+        plan.assessments = self._assessments(outputs.assess, evaluation, steps)
         plan.goals = sorted({g.text: Goal(text=g.text, target=g.target, due=g.due,
                                           patient_text=g.patient_text, rule=f.rule_id)
                              for f, g in goals}.values(), key=lambda g: (g.rule, g.text))
@@ -138,10 +153,10 @@ class PlanBuilder:
         return plan
 
     def _recommendations(self, items: list[tuple[Firing, RecommendOutput]], evaluation: Evaluation,
-                         offers: dict[str, Offer]) -> dict[str, Recommendation]:
+                         offers: dict[str, Offer], steps: dict[int, Because]) -> dict[str, Recommendation]:
         found: dict[str, Recommendation] = {}
         for firing, out in items:
-            chain = self.because(firing, evaluation)
+            chain = self.because(firing, evaluation, steps)
             existing = found.get(out.id)
             if existing is not None:
                 known = {(b.rule, tuple(b.facts)) for b in existing.because}
@@ -154,7 +169,7 @@ class PlanBuilder:
                 dose_change_percent=out.dose_change_percent,
                 dose_range_percent=out.dose_range_percent, text=out.text,
                 patient_text=out.patient_text, strength=out.strength,
-                evidence=evidence_ref(out.evidence, self.citations),
+                evidence=self.evidence(out.evidence),
                 because=chain)
             offers[out.id] = Offer(out.treatments, out.if_declined)
         for rec in found.values():
@@ -205,14 +220,15 @@ class PlanBuilder:
             return in_class and (not action.actions or rec.action in action.actions)
         return action.category is not None and action.category == rec.category and action.drug is None
 
-    def _assessments(self, items: list[tuple[Firing, AssessOutput]], evaluation: Evaluation) -> list[Assessment]:
+    def _assessments(self, items: list[tuple[Firing, AssessOutput]], evaluation: Evaluation,
+                     steps: dict[int, Because]) -> list[Assessment]:
         found: dict[tuple[str, str, str], Assessment] = {}
         for firing, out in items:
             key = (out.kind, str(out.gene or ""), str(out.value))
             if key in found:
                 continue
             reasons = []
-            for step in self.because(firing, evaluation):
+            for step in self.because(firing, evaluation, steps):
                 facts = "; ".join(step.facts)
                 reasons.append(f"{step.rule} ({step.source}): {facts}" if facts else f"{step.rule} ({step.source})")
             found[key] = Assessment(kind=out.kind, value=out.value, unit=out.unit,

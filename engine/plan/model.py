@@ -28,6 +28,8 @@ class PackInfo(PlanModel):
 class Because(PlanModel):
     """One step of the chain that led to an item: the rule and the facts it matched."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True)  # shared by the chains of one plan (engine.plan.builder)
+
     rule: str
     version: str
     source: str = Field(description="file:line of the rule (and table row)")
@@ -47,6 +49,8 @@ class Assessment(PlanModel):
 class CitedSource(PlanModel):
     """A further source the recommendation cites (the first is flattened into its evidence)."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True)  # shared between plans (engine.plan.builder)
+
     cite: str = Field(description="key of the pack's knowledge/citations.yaml")
     authors: list[str] = Field(default_factory=list)
     title: str
@@ -61,6 +65,8 @@ class CitedSource(PlanModel):
 class EvidenceRef(PlanModel):
     """The source behind a recommendation: ``source``, ``citation`` and ``url`` (contract v2), and, where
     the rule cites a record of the pack's knowledge/citations.yaml, that record's fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)  # shared between plans (engine.plan.builder)
 
     source: str
     citation: str
