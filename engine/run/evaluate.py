@@ -101,6 +101,7 @@ class Evaluator:
         self._texts: FactMemo[str] = FactMemo()  # each fact's JSON text for durable, by content
         self._outputs = OutputMemo()  # each firing's plan outputs, by the contents it read
         self._derived = DerivedMemo()  # and the facts it derives
+        self._sources: dict[str, str] = {}  # each fired rule's file:line, by rule id (bounded by the pack)
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact], goal: Goal | None = None) -> Evaluation:
@@ -227,6 +228,9 @@ class Evaluator:
                     result.producer[fact.fid] = seq
                     new_facts.append(fact)
         matched = tuple(bound[a].fid for a in handler.aliases if bound[a].type != ABSENT_TYPE)
-        result.firings.append(Firing(seq, rule.id, rule.version, rule.located(), stratum,
+        source = self._sources.get(rule.id)
+        if source is None:
+            source = self._sources[rule.id] = rule.located()  # file:line (and row): one per rule, kept
+        result.firings.append(Firing(seq, rule.id, rule.version, source, stratum,
                                      matched, tuple(produced), tuple(outputs)))
         return new_facts
