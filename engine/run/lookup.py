@@ -92,7 +92,7 @@ class LookupIndex:
     """The patterns of one lookup ruleset, filed by fact type, shape and key."""
 
     def __init__(self, ruleset: CompiledRuleset, memo: bool = True) -> None:
-        """``memo``: keep each content's patterns (a screen's index does not: its routes are kept)."""
+        """``memo``: keep each content's steps (a screen's index does not: its routes are kept)."""
         self.ruleset = ruleset
         self._shapes: dict[str, list[Shape]] = defaultdict(list)
         table: dict[tuple[str, Shape], dict[Key, list[_Pattern]]] = defaultdict(lambda: defaultdict(list))
