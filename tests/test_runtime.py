@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +172,43 @@ def test_join_against_a_missing_field(tmp_path: Path, op: str) -> None:
     facts = facts_of(_patient(lifestyle={"smoking": "never"}, labs={"egfr": 60}))  # no sleep_hours
     got = {(f.rule_id, f.matched) for f in generator.evaluator.evaluate(facts).firings}
     assert got == reference.evaluate(generator.pack.rules, facts) == set()
+
+
+_RENEWED_STATES = '''
+import sys, tempfile
+from pathlib import Path
+from engine.generator import Generator
+from engine.patient.model import Patient
+from engine.run import runtime
+from tests.packs import rule_doc, write_pack
+from tests.patient_facts import facts_of
+
+rules = {"join": rule_doc("t.join", {"all": [{"lab": {"name": "egfr", "as": "e"}},
+         {"lab": {"name": "ldl_mg_dl", "value": {"ge": {"ref": "e.value"}}}}]})}
+generator = Generator(write_pack(Path(tempfile.mkdtemp()), rules))
+runtime.RENEW_AFTER = 3
+if sys.argv[1] == "no-sentinel":  # what the runtime guards against: deleting without the sentinel
+    runtime.Session._end_state = lambda self, ruleset: runtime._delete_state(self._host, ruleset)
+patient = Patient.model_validate({"id": "p", "labs": {"egfr": 50}})  # meets the join's first pattern only
+for _ in range(8):
+    assert generator.evaluator.evaluate(facts_of(patient)).firings == []
+print("closed", len(runtime._get_host().state_uses))
+'''
+
+
+@pytest.mark.parametrize("mode", ["runtime", "no-sentinel"])
+def test_a_kept_state_no_rule_fired_in_is_deleted_safely(mode: str, tmp_path: Path) -> None:
+    """A state is kept empty between patients and deleted every RENEW_AFTER patients. Deleted in a
+    state no action ever fired in, durable crashes the process, so the runtime fires the sentinel
+    first; a kept state gets none. Run in a child process, where a crash is an exit code."""
+    script = tmp_path / "renew.py"
+    script.write_text(_RENEWED_STATES, encoding="utf-8")
+    root = Path(__file__).parent.parent
+    done = subprocess.run([sys.executable, str(script), mode], check=False, capture_output=True, text=True,
+                          timeout=300, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    if mode == "runtime":
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "closed 1"
+    else:
+        assert done.returncode != 0  # the harness sees the crash it exists to catch
+        assert "closed" not in done.stdout

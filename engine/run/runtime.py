@@ -7,9 +7,9 @@ assert facts into a ruleset and get back which rules matched which facts, close.
 * One Host per process, its timer threads disabled (each Host starts two that never stop).
 * One fixed session id, used by one patient at a time (durable holds at most 1,024 live
   sessions per ruleset, keyed by a 32-bit hash). At the end of a patient each touched
-  ruleset gets a sentinel fact, then the patient's facts are retracted and the state is kept
-  for the next patient when it is verifiably empty; otherwise it is deleted (after the
-  sentinel: durable segfaults deleting a session in which no action fired).
+  ruleset's facts are retracted and the state is kept for the next patient when it is
+  verifiably empty; otherwise it is deleted, after a sentinel fact (durable segfaults
+  deleting a session in which no action fired).
 * Actions only record what matched; an exception anywhere becomes an ``EngineError``
   (durable swallows action exceptions into the state): fail closed.
 * Actions take exactly one parameter (durable treats two-parameter callables as async).
@@ -243,29 +243,36 @@ class Session:
             raise EngineError("; ".join(self._host.failures))
 
     def close(self) -> None:
+        """Empty each touched ruleset's state for the next patient, or delete it (``_end_state``)."""
         host, touched, self._touched = self._host, self._touched, []
         asserted, dirty, self._asserted, self._dirty = self._asserted, self._dirty, {}, set()
         errors: list[str] = []
-        sentinel = engine_json({"sid": SESSION_ID, "t": SENTINEL_TYPE})
         for ruleset in touched:
-            closed = False
-            try:
-                self._dispatch(ruleset, sentinel, many=False)
-                self._check()
-                closed = True
-            except EngineError as exc:
-                errors.append(str(exc))
-            except BaseException as exc:  # pragma: no cover - a durable failure while closing
-                errors.append(f"closing {ruleset}: {type(exc).__name__}")
-            finally:
-                kept = closed and ruleset not in dirty and _empty_kept_state(
-                    host, ruleset, [*asserted.get(ruleset, []), sentinel])
-                if not kept:
-                    _delete_state(host, ruleset)
+            if ruleset in dirty or not _empty_kept_state(host, ruleset, asserted.get(ruleset, [])):
+                error = self._end_state(ruleset)
+                if error:
+                    errors.append(error)
         host.recorder.clear()
         host.failures.clear()
         if errors:
             raise EngineError("; ".join(errors))
+
+    def _end_state(self, ruleset: str) -> str | None:
+        """Delete the ruleset's state, after the sentinel: durable segfaults deleting a state in which no
+        action ever fired (``createStateNode`` leaves what the first action sets up uninitialised), and the
+        sentinel's lowest-priority rule fires in every state. A kept state needs no sentinel: it is
+        retracted, not deleted, and when it is deleted later this runs first. The error, if any."""
+        error: str | None = None
+        try:
+            self._dispatch(ruleset, engine_json({"sid": SESSION_ID, "t": SENTINEL_TYPE}), many=False)
+            self._check()
+        except EngineError as exc:
+            error = str(exc)
+        except BaseException as exc:  # pragma: no cover - a durable failure while closing
+            error = f"closing {ruleset}: {type(exc).__name__}"
+        finally:
+            _delete_state(self._host, ruleset)
+        return error
 
 
 def _empty_kept_state(host: _Host, ruleset: str, texts: list[str]) -> bool:
