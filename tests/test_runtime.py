@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +213,14 @@ def test_a_kept_state_no_rule_fired_in_is_deleted_safely(mode: str, tmp_path: Pa
     else:
         assert done.returncode != 0  # the harness sees the crash it exists to catch
         assert "closed" not in done.stdout
+
+
+def test_a_ruleset_name_taken_by_other_rules_is_refused(chain_pack: Generator) -> None:
+    """The runtime keys durable rulesets by name (the pack's digest and the ruleset's place); the same
+    name with other rules, from another compiler in this process, would run the wrong rules."""
+    ruleset = chain_pack.compiled.rulesets[0]
+    runtime.Runtime().register((ruleset,))  # the same rules again: nothing to do
+    first = next(iter(ruleset.definition))
+    other = replace(ruleset, definition={**ruleset.definition, first: {**ruleset.definition[first], "pri": 7}})
+    with pytest.raises(EngineError, match=f"ruleset {ruleset.name} is already registered with other rules"):
+        runtime.Runtime().register((other,))

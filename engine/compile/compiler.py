@@ -256,10 +256,9 @@ def compile_pack(pack: Pack) -> CompiledPack:
         prefix += "d"  # the same files compile to other rulesets with drafts: the runtime keys rulesets by name
     compiled: list[CompiledRuleset] = []
     lookups: list[CompiledRuleset] = []
-    deriving = {rule.id for rule in rules if rule.produces}
     for level in range(top + 1):
         groups = _stratum_groups(level, rules, strata, negations, produced)
-        lookup_items, durable_groups = _split_lookups(groups, deriving)
+        lookup_items, durable_groups = _split_lookups(groups)
         for index, items in enumerate(_packed(durable_groups)):
             compiled.append(_ruleset(f"{prefix}.s{level}.r{index}", level, items))
         if lookup_items:
@@ -276,16 +275,15 @@ def compile_pack(pack: Pack) -> CompiledPack:
     )
 
 
-def _split_lookups(groups: dict[str, list[Item]], deriving: set[str]) -> tuple[list[Item], dict[str, list[Item]]]:
+def _split_lookups(groups: dict[str, list[Item]]) -> tuple[list[Item], dict[str, list[Item]]]:
     """The stratum's lookup items, and the groups left for durable.
 
-    Rules that derive facts stay in durable (for now): when several firings derive one fact, the
-    first is the one the plan explains, and moving some of them to the lookup (which runs after
-    the stratum's durable rulesets) changed which one that was (complex-patient's weight-loss
-    target). A rule goes to the lookup only when every variant of it can.
+    Rules that derive facts go to the lookup too: when several firings derive one fact, the one the
+    plan explains is chosen from the derivations (``engine.run.producers``), not by which ran first,
+    so where a rule runs changes no plan. A rule goes to the lookup only when every variant of it can.
     """
     durable_targets = {(item.handler_kind, item.target) for items in groups.values() for item in items
-                       if not is_lookup(item) or (item.handler_kind == "rule" and item.target in deriving)}
+                       if not is_lookup(item)}
 
     def looked_up(item: Item) -> bool:
         return (item.handler_kind, item.target) not in durable_targets

@@ -22,6 +22,7 @@ from engine.run.goal import Goal
 from engine.run.lookup import LookupIndex, LookupSession
 from engine.run.output_memo import DerivedMemo, OutputMemo
 from engine.run.outputs import Output
+from engine.run.producers import choose_producers
 from engine.run.routes import Routes, Vector
 from engine.run.runtime import Activation, EngineError, Runtime, Session, fact_text
 from engine.run.trace import Evaluation, Firing
@@ -101,6 +102,7 @@ class Evaluator:
         self._texts: FactMemo[str] = FactMemo()  # each fact's JSON text for durable, by content
         self._outputs = OutputMemo()  # each firing's plan outputs, by the contents it read
         self._derived = DerivedMemo()  # and the facts it derives
+        self._order = {rule_id: n for n, rule_id in enumerate(compiled.rules)}  # rule ids in order (compiled sorted)
         self._sources: dict[str, str] = {}  # each fired rule's file:line, by rule id (bounded by the pack)
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
@@ -124,6 +126,7 @@ class Evaluator:
                         result.facts[marker.fid] = marker
                 self._run_stratum(sessions, routes, level, rulesets, list(result.facts.values()), result, present,
                                   vectors)
+        choose_producers(result, self._order)
         return result
 
     def _goal_routes(self, goal: Goal) -> Routes:
@@ -232,5 +235,5 @@ class Evaluator:
         if source is None:
             source = self._sources[rule.id] = rule.located()  # file:line (and row): one per rule, kept
         result.firings.append(Firing(seq, rule.id, rule.version, source, stratum,
-                                     matched, tuple(produced), tuple(outputs)))
+                                     matched, tuple(produced), tuple(outputs), handler.variant))
         return new_facts

@@ -115,6 +115,15 @@ class _Ruleset(durable_engine.Ruleset):  # type: ignore[misc]
         return self._handle_result(durable_engine.durable_rules_engine.assert_facts(self._handle, text), facts)
 
 
+def _without_run(definition: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {name: {k: v for k, v in rule.items() if k != "run"} for name, rule in definition.items()}
+
+
+def _registered_rules(ruleset: _Ruleset) -> dict[str, dict[str, Any]]:
+    """A registered ruleset's rules as compiled (durable popped each rule's 'run' when it was registered)."""
+    return _without_run(ruleset._definition)
+
+
 def _register(host: _Host, definitions: dict[str, dict[str, Any]]) -> None:
     """``Host.register_rulesets`` with ``_Ruleset`` (no callbacks are set on our Host)."""
     for name, definition in definitions.items():
@@ -152,12 +161,18 @@ class Runtime:
         host = _get_host()
         fresh: dict[str, Any] = {}
         for ruleset in rulesets:
-            if ruleset.name in self.registered or ruleset.name in host._ruleset_directory:
+            # each rule's top level copied, as durable pops 'run' from it; the patterns are only read
+            definition = {rule_name: {**rule, "run": f"{ruleset.name}::{rule['run']}"}
+                          for rule_name, rule in ruleset.definition.items()}
+            known = host._ruleset_directory.get(ruleset.name)
+            if known is not None:
+                # a name is the pack's digest and the ruleset's place: the same name with other rules
+                # (another compiler in this process) would run the wrong rules without a word
+                if _registered_rules(known) != _without_run(definition):
+                    raise EngineError(f"ruleset {ruleset.name} is already registered with other rules")
                 self.registered.setdefault(ruleset.name, ruleset)
                 continue
-            # each rule's top level copied, as durable pops 'run' from it; the patterns are only read
-            fresh[ruleset.name] = {rule_name: {**rule, "run": f"{ruleset.name}::{rule['run']}"}
-                                   for rule_name, rule in ruleset.definition.items()}
+            fresh[ruleset.name] = definition
             self.registered[ruleset.name] = ruleset
         if fresh:
             _register(host, fresh)

@@ -18,13 +18,15 @@ class Firing:
     matched: tuple[str, ...]  # fact ids, in pattern order
     produced: tuple[str, ...]  # fact ids of derived facts (new or already known)
     outputs: tuple[Output, ...]  # the plan items it produced, typed per kind
+    variant: int = 0  # which of the rule's 'any' alternatives matched (0 without 'any')
 
 
 @dataclass
 class Evaluation:
     facts: dict[str, Fact] = field(default_factory=dict)
     firings: list[Firing] = field(default_factory=list)
-    producer: dict[str, int] = field(default_factory=dict)  # derived fact id -> seq of first firing
+    # derived fact id -> seq of the firing that explains it (engine.run.producers, when several derived it)
+    producer: dict[str, int] = field(default_factory=dict)
 
     def firing(self, seq: int) -> Firing:
         """Firing ``seq``: the evaluator numbers firings 1, 2, ... in order, so it is found by position
