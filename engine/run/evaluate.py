@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
 from engine.facts.fact import ABSENT_TYPE, Fact, UnrepresentableNumber
 from engine.facts.schema import FactSchema
 from engine.lang.rule import Rule
+from engine.lang.vocabulary import ActionKind
 from engine.run.fact_memo import FactMemo
 from engine.run.goal import Goal
 from engine.run.lookup import LookupIndex, LookupSession
@@ -54,6 +56,23 @@ class _Sessions:
             except UnrepresentableNumber as exc:  # the loader's bounds should make this impossible
                 raise EngineError(f"a {fact.type} fact: {exc}") from None
         return text
+
+
+@dataclass(frozen=True)
+class _PreparedRule:
+    """What a firing of a rule reads of it, worked out once: its file:line (and row), and each action's
+    place, kind and spec (an ``assert`` action's spec is the types and fields it derives)."""
+
+    source: str
+    actions: tuple[tuple[int, ActionKind, Any], ...]
+
+    @staticmethod
+    def of(rule: Rule) -> _PreparedRule:
+        actions = []
+        for number, action in enumerate(rule.actions):
+            kind = action.kind()
+            actions.append((number, kind, (action.assert_ or {}) if kind == "assert" else getattr(action, kind)))
+        return _PreparedRule(rule.located(), tuple(actions))
 
 
 REPORTED_RULES = 5  # an exhausted budget names the rules that fired most
@@ -103,7 +122,7 @@ class Evaluator:
         self._outputs = OutputMemo()  # each firing's plan outputs, by the contents it read
         self._derived = DerivedMemo()  # and the facts it derives
         self._order = {rule_id: n for n, rule_id in enumerate(compiled.rules)}  # rule ids in order (compiled sorted)
-        self._sources: dict[str, str] = {}  # each fired rule's file:line, by rule id (bounded by the pack)
+        self._prepared: dict[str, _PreparedRule] = {}  # by rule id, for the rules that fired (bounded by the pack)
         self._inputs = 0  # input facts of the evaluation under way (the budget grows with them)
 
     def evaluate(self, facts: list[Fact], goal: Goal | None = None) -> Evaluation:
@@ -219,21 +238,20 @@ class Evaluator:
         produced: list[str] = []
         outputs: list[Output] = []
         seq = len(result.firings) + 1
-        for number, action in enumerate(rule.actions):
-            kind = action.kind()
+        prepared = self._prepared.get(rule.id)
+        if prepared is None:
+            prepared = self._prepared[rule.id] = _PreparedRule.of(rule)
+        for number, kind, spec in prepared.actions:
             if kind != "assert":
-                outputs.append(self._outputs.output(kind, getattr(action, kind), rule, number, bound))
+                outputs.append(self._outputs.output(kind, spec, rule, number, bound))
                 continue
-            for fact in self._derived.derive(rule, number, action.assert_ or {}, bound):
+            for fact in self._derived.derive(rule, number, spec, bound):
                 produced.append(fact.fid)
                 if fact.fid not in result.facts:
                     result.facts[fact.fid] = fact
                     result.producer[fact.fid] = seq
                     new_facts.append(fact)
         matched = tuple(bound[a].fid for a in handler.aliases if bound[a].type != ABSENT_TYPE)
-        source = self._sources.get(rule.id)
-        if source is None:
-            source = self._sources[rule.id] = rule.located()  # file:line (and row): one per rule, kept
-        result.firings.append(Firing(seq, rule.id, rule.version, source, stratum,
+        result.firings.append(Firing(seq, rule.id, rule.version, prepared.source, stratum,
                                      matched, tuple(produced), tuple(outputs), handler.variant))
         return new_facts

@@ -38,9 +38,14 @@ class _ByContents(Generic[Value]):
         self._entries: RecentEntries[Key, tuple[Contents, Value]] = RecentEntries(limit)
 
     def _kept(self, rule: Rule, action: int, bound: dict[str, Fact]) -> tuple[Key, Contents, Value | None]:
-        aliases = sorted(bound)
-        key = (rule.id, action, tuple(bound[a].fid for a in aliases))
-        contents = tuple((bound[a].type, bound[a].values) for a in aliases)
+        if len(bound) == 1:  # most firings match one fact
+            [fact] = bound.values()
+            key: Key = (rule.id, action, (fact.fid,))
+            contents: Contents = ((fact.type, fact.values),)
+        else:
+            facts = [bound[a] for a in sorted(bound)]
+            key = (rule.id, action, tuple(f.fid for f in facts))
+            contents = tuple((f.type, f.values) for f in facts)
         entry = self._entries.get(key)
         return key, contents, (entry[1] if entry is not None and entry[0] == contents else None)
 
