@@ -4,9 +4,10 @@ says which, and why).
 ``LookupIndex`` is built once per compiled lookup ruleset: each pattern is filed under its
 fact type, the fields it requires by equality (its *shape*) and the values of those fields,
 so the patterns a fact can meet are found with one dictionary lookup per shape of its type.
-Where many patterns share a key and bound one numeric field (a table of thresholds), the
-value then picks its piece of the number line (``engine.run.bands``). The pattern's other tests
-(``in``, ``ne``, ``exists``, ``missing``, order comparisons) are then checked one by one.
+Where many patterns share a key and bound numeric fields (a table of thresholds), the values
+then pick their pieces of the number lines (``engine.run.bands``), which decide the order
+comparisons. The pattern's other tests (``in``, ``ne``, ``exists``, ``missing``) are then checked
+one by one.
 ``LookupSession`` holds one patient's matched facts and, as facts arrive, returns the
 activations durable would have made: every new combination of distinct facts, one per
 pattern, each meeting its pattern, in the order the facts arrived. Tests follow the
@@ -136,7 +137,7 @@ class LookupIndex:
                 continue
             bucket = self._table[(fact.type, shape)].get(tuple(_kind(values[f]) for f in shape))
             if bucket is not None:
-                found.extend(p for p in bucket.candidates(values) if p.holds(values))
+                found.extend(bucket.matching(values))
         return found
 
 
@@ -148,7 +149,14 @@ class _Bucket:
         self._bands = Bands.build(patterns)
 
     def candidates(self, values: dict[str, Scalar]) -> list[_Pattern]:
+        """The patterns the bands leave for these values (all of them when not banded)."""
         return self._patterns if self._bands is None else self._bands.candidates(values)
+
+    def matching(self, values: dict[str, Scalar]) -> list[_Pattern]:
+        """The patterns that hold for these values, in filing order."""
+        if self._bands is None:
+            return [p for p in self._patterns if p.holds(values)]
+        return self._bands.matching(values)
 
 
 Step = Union[Activation, _Pattern]  # what a fact meeting a pattern does in a session (``LookupIndex.steps``)
