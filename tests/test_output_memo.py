@@ -1,15 +1,18 @@
 """A firing's plan outputs and derived facts kept across patients are used only for the same rule,
-action and matched contents, stay bounded, and change no plan."""
+action and values of the matched fields the action reads, stay bounded, and change no plan."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 
 from engine.facts.fact import Fact, Scalar
 from engine.generator import Generator
+from engine.lang.model import RecommendSpec
 from engine.lang.rule import Rule
 from engine.run import evaluate
-from engine.run.output_memo import Contents, DerivedMemo, Key, OutputMemo
+from engine.run.output_memo import DerivedMemo, Key, OutputMemo, action_reads
 from engine.run.outputs import Output, RecommendOutput
 from tests.synthetic_firings import synthetic_patients
 
@@ -43,15 +46,47 @@ def test_an_output_is_used_again_only_for_the_same_contents(default_generator: G
     assert again is not first
 
 
+def test_an_output_that_quotes_nothing_is_built_once_per_rule(default_generator: Generator) -> None:
+    rule = next(r for r in sorted(default_generator.compiled.rules.values(), key=lambda r: r.id)
+                if r.actions[0].recommend is not None and action_reads(r.actions[0].recommend) == ()
+                and len(r.variants[0]) == 1)
+    pattern = rule.variants[0][0]
+    memo = OutputMemo()
+    first = memo.output("recommend", rule.actions[0].recommend, rule, 0,
+                        {pattern.alias: Fact.make(pattern.type, {"value": 1, "name": "a"})})
+    other = Fact.make(pattern.type, {"value": 2.5, "name": "b", "extra": True})
+    assert memo.output("recommend", rule.actions[0].recommend, rule, 0, {pattern.alias: other}) is first
+    assert len(memo) == 1
+
+
+def test_the_reads_are_every_ref_and_quoted_field_and_each_value_keeps_its_type(
+        default_generator: Generator) -> None:
+    spec = RecommendSpec.model_validate({
+        "category": "medication", "action": "start", "text": "Start {d.drug} at {r.value} mg",
+        "drug": {"ref": "d.drug"}, "patient_text": "{p.age}",
+        "dose_change_percent": {"mul": [{"ref": "g.activity"}, 50]}})
+    assert action_reads(spec) == (("d", "drug"), ("g", "activity"), ("p", "age"), ("r", "value"))
+    assert action_reads({"x": object()}) is None  # not understood: kept by the whole contents
+    rule = next(iter(default_generator.compiled.rules.values()))  # only its id is part of a key
+    memo = OutputMemo()
+    keys = {memo._key(rule, 0, spec, {"r": Fact.make("lab", {"value": v})}) for v in (5, 5.0, True)}
+    assert len(keys) == 3  # 5, 5.0 and True are different values to a plan (5.0 prints as 5, True as true)
+    unknown = {memo._key(rule, 1, {"x": object()}, {"r": Fact.make("lab", {"value": 1, "unit": u})})
+               for u in ("mg", "g")}
+    assert len(unknown) == 2  # a field the action does not name still tells the whole contents apart
+
+
+
 def test_a_full_memo_stays_bounded(default_generator: Generator) -> None:
     rule_id, number = _recommending_rule(default_generator)
     rule = default_generator.compiled.rules[rule_id]
     pattern = rule.variants[0][0]
+    spec = rule.actions[number].recommend
+    [(_alias, quoted), *_rest] = action_reads(spec) or [("", "")]
     memo = OutputMemo(limit=3)
     sizes = []
     for n in range(9):
-        memo.output("recommend", rule.actions[number].recommend, rule, number,
-                    {pattern.alias: Fact.make(pattern.type, {"value": n})})
+        memo.output("recommend", spec, rule, number, {pattern.alias: Fact.make(pattern.type, {quoted: n})})
         sizes.append(len(memo))
     assert max(sizes) == 6 and sizes[-1] <= 6  # two generations of three (engine.run.recent)
 
@@ -84,15 +119,14 @@ def test_a_derived_fact_is_used_again_only_for_the_same_contents(default_generat
 
 
 class _ForgetfulOutputs(OutputMemo):
-    def _kept(self, rule: Rule, action: int, bound: dict[str, Fact]) -> tuple[Key, Contents, Output | None]:
-        key, contents, _kept = super()._kept(rule, action, bound)
-        return key, contents, None
+    def _kept(self, rule: Rule, action: int, spec: Any, bound: dict[str, Fact]) -> tuple[Key, Output | None]:
+        return super()._kept(rule, action, spec, bound)[0], None
 
 
 class _ForgetfulFacts(DerivedMemo):
-    def _kept(self, rule: Rule, action: int, bound: dict[str, Fact]) -> tuple[Key, Contents, tuple[Fact, ...] | None]:
-        key, contents, _kept = super()._kept(rule, action, bound)
-        return key, contents, None
+    def _kept(self, rule: Rule, action: int, spec: Any,
+              bound: dict[str, Fact]) -> tuple[Key, tuple[Fact, ...] | None]:
+        return super()._kept(rule, action, spec, bound)[0], None
 
 
 def test_plans_are_the_same_with_the_memo_and_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
