@@ -18,10 +18,12 @@ import pytest
 
 from engine.generator import Generator
 from engine.patient.model import Patient
-from engine.run.lookup import LookupIndex
+from engine.run.lookup import LookupIndex, LookupSession
+from engine.run.runtime import Activation
 from tests import reference_evaluator as reference
 from tests.packs import rule_doc, write_pack
 from tests.patient_facts import facts_of
+from tests.synthetic_firings import synthetic_patients
 
 FINDING = {"finding": {"label": "finding {code}", "fields": {"code": "text", "gene": "text"}}}
 
@@ -160,3 +162,24 @@ def test_every_band_fires_as_the_reference_evaluator_says(banded: Generator, sys
         fired = {(f.rule_id, f.matched) for f in banded.evaluator.evaluate(facts).firings}
         assert fired == reference.evaluate(banded.pack.rules, facts)
         assert any(rule.startswith("t.band-") for rule, _ in fired)
+
+
+def test_a_lookup_makes_each_combination_once(default_generator: Generator, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The evaluator skips its duplicate check for lookup activations (durable fires an 'in'
+    pattern once per true branch; a lookup never repeats one), so a repeat would fire a rule twice."""
+    made: list[tuple[str, str, tuple[tuple[str, str], ...]]] = []
+    original = LookupSession.assert_facts
+
+    def recording(self: LookupSession, facts: list[Any]) -> list[Activation]:
+        found = original(self, facts)
+        made.extend((a.ruleset, a.rule_name, tuple(sorted(a.bindings.items()))) for a in found)
+        return found
+
+    monkeypatch.setattr(LookupSession, "assert_facts", recording)
+    combinations = 0
+    for patient in synthetic_patients(60, seed=21, prefix="c"):
+        made.clear()
+        default_generator.evaluator.evaluate(default_generator.facts(patient))
+        assert made and len(made) == len(set(made)), patient.id
+        combinations += sum(len(bindings) > 1 for _ruleset, _rule, bindings in made)
+    assert combinations > 0  # rules of more than one pattern were matched, not only one-fact rules

@@ -30,6 +30,7 @@ from engine.run.runtime import Activation, EngineError, Runtime, Session, fact_t
 from engine.run.trace import Evaluation, Firing
 
 ProbeHit = tuple[str, tuple[str, ...]]
+ActivationKey = tuple[str, tuple[tuple[str, str], ...]]  # ruleset/rule and bindings
 
 
 @dataclass
@@ -40,13 +41,19 @@ class _Sessions:
     lookups: dict[str, LookupSession]
     texts: FactMemo[str]  # the evaluator's, kept across patients
 
-    def assert_facts(self, ruleset: CompiledRuleset, batch: list[Fact]) -> list[Activation]:
+    def assert_facts(self, ruleset: CompiledRuleset, batch: list[Fact], seen: set[ActivationKey]) -> list[Activation]:
         """Assert ``batch`` (facts the routes sent, already screened) into a durable ruleset, or match
-        it against a lookup ruleset."""
+        it against a lookup ruleset: the activations not in ``seen`` (which they are added to)."""
         lookup = self.lookups.get(ruleset.name)
         if lookup is not None:
-            return lookup.assert_facts(batch)
-        return self.durable.assert_texts(ruleset.name, [self._text(f) for f in batch])
+            return lookup.assert_facts(batch)  # each combination once, never seen before (engine.run.lookup)
+        fresh = []
+        for activation in self.durable.assert_texts(ruleset.name, [self._text(f) for f in batch]):
+            key = (activation.ruleset + "/" + activation.rule_name, tuple(sorted(activation.bindings.items())))
+            if key not in seen:  # durable fires an 'in' ($or) pattern once per true branch
+                seen.add(key)
+                fresh.append(activation)
+        return fresh
 
     def _text(self, fact: Fact) -> str:
         text = self.texts.get(fact)
@@ -158,22 +165,18 @@ class Evaluator:
                      known: list[Fact], result: Evaluation, present: set[ProbeHit],
                      vectors: dict[str, Vector]) -> None:
         pending: dict[str, list[Fact]] = {r.name: [] for r in rulesets}
+        send = self._send
         for fact in sorted(known, key=lambda f: f.fid):
-            self._send(routes, vectors, pending, level, fact)
-        seen: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+            send(routes, vectors, pending, level, fact)
+        seen: set[ActivationKey] = set()  # a stratum's durable activations
         while any(pending.values()):
             for ruleset in rulesets:
                 batch, pending[ruleset.name] = pending[ruleset.name], []
                 if not batch:
                     continue
-                activations = sessions.assert_facts(ruleset, batch)
-                for activation in activations:
-                    key = (activation.ruleset + "/" + activation.rule_name, tuple(sorted(activation.bindings.items())))
-                    if key in seen:  # durable fires an 'in' ($or) pattern once per true branch
-                        continue
-                    seen.add(key)
+                for activation in sessions.assert_facts(ruleset, batch, seen):
                     for fact in self._fire(ruleset, activation, result, present):
-                        self._send(routes, vectors, pending, level, fact)
+                        send(routes, vectors, pending, level, fact)
 
     @staticmethod
     def _send(routes: Routes, vectors: dict[str, Vector], pending: dict[str, list[Fact]], level: int,
