@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import operator
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -153,24 +153,18 @@ class Bands:
     def candidates(self, values: dict[str, Scalar]) -> list[Any]:
         """The bucket's patterns whose order comparisons on the banded fields all hold for these
         values, in the bucket's order."""
-        return self._members(self._allowed(values))
+        patterns = self._patterns
+        return [patterns[n] for n in _members(self._allowed(values))]
 
     def matching(self, values: dict[str, Scalar]) -> list[Any]:
         """The bucket's patterns that hold for these values, in the bucket's order: the pieces decide
         the patterns whose every test is an order comparison on a banded field; the others are checked."""
         chosen = self._allowed(values)
         unsure = chosen & self._to_check
-        if not unsure:
-            return self._members(chosen)
         patterns = self._patterns
-        found = []
-        while chosen:
-            lowest = chosen & -chosen
-            pattern = patterns[lowest.bit_length() - 1]
-            if not lowest & unsure or pattern.holds(values):
-                found.append(pattern)
-            chosen ^= lowest
-        return found
+        if not unsure:
+            return [patterns[n] for n in _members(chosen)]
+        return [patterns[n] for n in _members(chosen) if not unsure >> n & 1 or patterns[n].holds(values)]
 
     def _allowed(self, values: dict[str, Scalar]) -> int:
         lines = self.lines
@@ -181,11 +175,10 @@ class Bands:
             chosen &= line.allowed(values)
         return chosen
 
-    def _members(self, chosen: int) -> list[Any]:
-        patterns = self._patterns
-        found = []
-        while chosen:
-            lowest = chosen & -chosen
-            found.append(patterns[lowest.bit_length() - 1])
-            chosen ^= lowest
-        return found
+
+def _members(chosen: int) -> Iterator[int]:
+    """The numbers of the patterns in a bit set, lowest (first filed) first."""
+    while chosen:
+        lowest = chosen & -chosen
+        yield lowest.bit_length() - 1
+        chosen ^= lowest
