@@ -18,6 +18,7 @@ from engine.patient.declared import default_patient_model
 from engine.patient.model import Patient
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, Severity
 from engine.source.document import Limits, SourceDoc, load_file, parse_text
+from engine.source.plain_json import plain_json
 from engine.source.pydantic_errors import diagnostics_from
 from engine.source.reading import MIB
 
@@ -47,7 +48,22 @@ def _validate(doc: SourceDoc, model: type[Patient] | None) -> Patient:
 
 def parse_patient(text: str, display: str, model: type[Patient] | None = None) -> Patient:
     """Validate patient-file text; raises DiagnosticError naming line and field on bad input."""
-    return _validate(parse_text(text, display, PATIENT_LIMITS), model)
+    quick = _plain_patient(text, model)
+    return quick if quick is not None else _validate(parse_text(text, display, PATIENT_LIMITS), model)
+
+
+def _plain_patient(text: str, model: type[Patient] | None) -> Patient | None:
+    """The patient of a one-line JSON record read without positions (``engine.source.plain_json``), when
+    it is valid and has nothing to note; None sends the text to the located reader, which then gives the
+    same patient or the located refusal (positions are only needed for messages)."""
+    data = plain_json(text, PATIENT_LIMITS)
+    if data is None:
+        return None
+    try:
+        patient = (model or default_patient_model()).model_validate(data)
+    except ValidationError:
+        return None  # read again with positions, so each problem is reported at its line and column
+    return patient if not patient.unmapped_observations else None
 
 
 def load_patient(path: Path, display: str | None = None, model: type[Patient] | None = None) -> Patient:
