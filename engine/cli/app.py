@@ -6,6 +6,10 @@ that cannot be), reported as ``file:line:col: field: message`` with no traceback
 because something failed unexpectedly (a bug, the engine, an I/O error): one line on
 stderr naming the exception's type, the traceback only with ``--debug``; 130 interrupted
 (Ctrl-C). Tracebacks never print local variables: they hold patient data.
+
+The modules only some commands use (authoring, batch, synth, calculator vectors) are imported inside
+those commands, here and in the ``engine.cli`` modules that register them: every ``careplan generate``
+would otherwise import them too (about 0.15 s of a 1 s run).
 """
 
 from __future__ import annotations
@@ -22,12 +26,6 @@ from typing import Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
-from engine.authoring.conformance import run_diplotypes
-from engine.authoring.cpic_import import import_cpic
-from engine.authoring.inline_tests import failures_as_diagnostics, run_all
-from engine.authoring.lint import lint_loaded
-from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
-from engine.batch.executors import default_workers
 from engine.cli.audit import AuditDbOption, audit_app, record_plan
 from engine.cli.batch import register as register_batch
 from engine.cli.catalogue import register_catalogues
@@ -45,7 +43,6 @@ from engine.cli.testing import register_testing, why_not_report
 from engine.daemon.client import silence_stdout
 from engine.generator import Generator, Result, resident_generator
 from engine.intake.records import load_record as load_patient  # any record: patient file, FHIR, PharmCAT
-from engine.pack.calculator_vectors import run_pack_vectors
 from engine.pack.load import INCLUDE_DRAFTS_ENV, Pack, load_pack, pack_fields
 from engine.pack.locate import default_pack_root
 from engine.patient.declared import patient_model
@@ -299,6 +296,9 @@ def _example_plans(root: Path, generator: Generator) -> list[tuple[str, Plan]]:
 
 def _validate_pack(root: Path, include_drafts: bool, diagnostics: list[Diagnostic]) -> str | None:
     """Check one pack whole: load, compile, render every template, run the inline tests. Returns its summary."""
+    from engine.authoring.inline_tests import failures_as_diagnostics, run_all
+    from engine.authoring.lint import lint_loaded
+    from engine.pack.calculator_vectors import run_pack_vectors
     try:
         loaded = load_pack(root, include_drafts=include_drafts or None)
     except DiagnosticError as exc:
@@ -367,6 +367,7 @@ def validate(
 def schema(kind: Annotated[SchemaKind, typer.Argument(help="rule, patient, plan or fact-types")],
            pack: PackOption = None) -> None:
     """Print a JSON Schema (rule files, patient files, plans or fact-type files)."""
+    from engine.authoring.schemas import fact_types_schema, patient_schema, plan_schema, rule_schema
     if kind is SchemaKind.rule:
         try:
             loaded = load_pack(pack_root(pack))
@@ -404,6 +405,9 @@ def import_cpic_command(
         "--workers", "-j", min=1, max=1024, help="processes checking --diplotypes rows (default: all cores)")] = None,
 ) -> None:
     """Build a rule pack whose pharmacogenomic tables are CPIC's rows; print what changed."""
+    from engine.authoring.conformance import run_diplotypes
+    from engine.authoring.cpic_import import import_cpic
+    from engine.batch.executors import default_workers
     _check_output(out, "--out", directory=True)
     try:
         report = import_cpic(recommendations, out, base or default_pack_root())

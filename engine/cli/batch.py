@@ -15,10 +15,6 @@ from typing import Annotated
 
 import typer
 
-from engine.batch.executors import default_workers
-from engine.batch.progress import reporter
-from engine.batch.records import open_input
-from engine.batch.run import BatchOptions, run_batch
 from engine.cli.packs import chosen_pack
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
 
@@ -61,6 +57,12 @@ def batch(
         "--summary-json", help="also write the summary as JSON to this file")] = None,
 ) -> None:
     """Generate a plan for every patient of INPUT into DIR/plans; re-running resumes."""
+    # imported here, not at the top: every other command (generate above all) would pay for them
+    from engine.batch.executors import default_workers
+    from engine.batch.progress import reporter
+    from engine.batch.records import open_input
+    from engine.batch.run import BatchOptions, run_batch
+
     if scheduler is not None and executor is not Executor.dask:
         _fail([Diagnostic(Location("--scheduler"), "usage.bad-option", "--scheduler needs --executor dask")])
     if summary_json is not None and not summary_json.parent.is_dir():

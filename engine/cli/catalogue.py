@@ -9,8 +9,6 @@ from typing import Annotated
 
 import typer
 
-from engine.authoring.catalogue import catalogue_json, catalogue_text, rule_catalogue
-from engine.authoring.step_catalogue import find_features, step_catalogue, steps_json, steps_text
 from engine.cli.packs import pack_root
 from engine.pack.load import load_pack
 from engine.source.diagnostics import DiagnosticError, format_report
@@ -32,6 +30,7 @@ def register_catalogues(app: typer.Typer) -> None:
         format: FormatOption = CatalogueFormat.text,
     ) -> None:
         """List every rule: id, title, version, status, evidence, conditions in words, table, tests, data used."""
+        from engine.authoring.catalogue import catalogue_json, catalogue_text, rule_catalogue
         try:
             loaded = load_pack(pack_root(pack), include_drafts=True)
         except DiagnosticError as exc:
@@ -47,6 +46,7 @@ def register_catalogues(app: typer.Typer) -> None:
         format: FormatOption = CatalogueFormat.text,
     ) -> None:
         """List every Gherkin step of the step library, with an example."""
+        from engine.authoring.step_catalogue import find_features, step_catalogue, steps_json, steps_text
         try:
             entries = step_catalogue(find_features(features))
         except DiagnosticError as exc:

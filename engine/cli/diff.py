@@ -10,10 +10,6 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from engine.authoring.cohort import read_cohort
-from engine.authoring.git_revision import export_revision, scratch_directory
-from engine.authoring.impact_diff import diff_cohort
-from engine.authoring.impact_report import diff_json, diff_text
 from engine.cli.packs import pack_root
 from engine.generator import Generator
 from engine.run.runtime import EngineError
@@ -35,6 +31,7 @@ def _fail(diagnostics: list[Diagnostic]) -> NoReturn:
 
 def _packs(packs: list[Path], base: str | None, pack: Path | None, scratch: Path) -> tuple[Path, Path, str, str]:
     """(base pack, head pack, and how to name each in the report)."""
+    from engine.authoring.git_revision import export_revision
     if base is not None:
         if packs:
             _fail([Diagnostic(Location("PACKS"), "usage.bad-arguments",
@@ -72,6 +69,10 @@ def register_diff(app: typer.Typer) -> None:
             "--exit-code", help="exit 1 when some plan changes (as git diff --exit-code)")] = False,
     ) -> None:
         """Show which patients' plans change between two packs (added, removed and changed items)."""
+        from engine.authoring.cohort import read_cohort
+        from engine.authoring.git_revision import scratch_directory
+        from engine.authoring.impact_diff import diff_cohort
+        from engine.authoring.impact_report import diff_json, diff_text
         scratch = scratch_directory()
         try:
             before, after, base_name, head_name = _packs(packs or [], base, pack, scratch)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from engine.authoring.field_docs import patient_fields_markdown
 from engine.cli.packs import pack_root
 from engine.pack.load import PackMeta, pack_fields
 from engine.source.diagnostics import DiagnosticError, format_report
@@ -26,6 +25,7 @@ def register(app: typer.Typer) -> None:
     def fields(pack: Annotated[Path | None, typer.Option(
             "--pack", help="rule pack directory (default: the checkout's, else the installed one)")] = None) -> None:
         """Print the pack's patient fields (sections, types, units, ranges, observation codes) as Markdown."""
+        from engine.authoring.field_docs import patient_fields_markdown
         root = pack_root(pack)
         try:
             declarations = pack_fields(root)

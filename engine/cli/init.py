@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from engine.authoring.scaffold import scaffold_pack
 from engine.source.diagnostics import DiagnosticError, format_report
 
 
@@ -18,6 +17,7 @@ def register_init(app: typer.Typer) -> None:
         name: Annotated[str | None, typer.Option("--name", help="the pack's name (default: the directory's)")] = None,
     ) -> None:
         """Scaffold an institution's pack: extends the default pack, with an override and a new rule."""
+        from engine.authoring.scaffold import scaffold_pack
         try:
             made = scaffold_pack(directory, name)
         except DiagnosticError as exc:

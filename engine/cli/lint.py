@@ -15,8 +15,6 @@ from typing import Annotated
 
 import typer
 
-from engine.authoring.lint import as_json, format_text, lint_root
-from engine.authoring.lint.finding import failing
 from engine.cli.packs import pack_root
 from engine.source.diagnostics import Diagnostic, Location, format_report
 
@@ -36,6 +34,8 @@ def lint_command(
 ) -> None:
     """Check a rule pack for patterns that can never match, table bands that overlap or leave gaps,
     unused facts and knowledge, ids and versions."""
+    from engine.authoring.lint import as_json, format_text, lint_root
+    from engine.authoring.lint.finding import failing
     if pack_dir is not None and pack is not None and pack_dir != pack:
         sys.stderr.write(format_report([Diagnostic(Location("--pack"), "usage.two-packs",
                                                    "a pack is named twice (PACK_DIR and --pack)",

@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 
-from engine.authoring.source_attributes import sources_json, sources_text
 from engine.cli.packs import pack_root
 from engine.pack.load import load_pack
 from engine.source.diagnostics import DiagnosticError, format_report
@@ -28,6 +27,7 @@ def register(app: typer.Typer) -> None:
         format: Annotated[SourcesFormat, typer.Option("--format", "-f", help="text or json")] = SourcesFormat.text,
     ) -> None:
         """List the pack's source attributes and, per rule, its citations and the data categories it uses."""
+        from engine.authoring.source_attributes import sources_json, sources_text
         try:
             loaded = load_pack(pack_root(pack))
         except DiagnosticError as exc:

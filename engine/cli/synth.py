@@ -12,8 +12,6 @@ from typing import Annotated
 
 import typer
 
-from engine.synth.cohort import cohort_lines
-
 
 def synth(
     n: Annotated[int, typer.Option("--n", min=0, max=10_000_000, help="how many patients")],
@@ -23,6 +21,7 @@ def synth(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write to this file instead of stdout")] = None,
 ) -> None:
     """Write a synthetic cohort valid for the shipped pack, one patient a line (NDJSON)."""
+    from engine.synth.cohort import cohort_lines
     if out is not None and (out.is_dir() or not out.parent.is_dir()):
         typer.echo(f"{out}: error[usage.bad-output] --out: give a file in an existing directory", err=True)
         raise typer.Exit(2)

@@ -11,19 +11,17 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from engine.authoring.coverage import features_folder, measure, run_features
-from engine.authoring.inline_tests import RuleTestCase, Status, collect, run_cases
-from engine.authoring.why_not import UnknownRule, explain
-from engine.authoring.why_not_text import why_not_text
 from engine.cli.packs import pack_root
-from engine.cli.testing_report import coverage_json, coverage_text, results_json, results_text
 from engine.generator import Generator
 from engine.run.trace import Evaluation
 from engine.source.diagnostics import Diagnostic, DiagnosticError, Location, format_report
+
+if TYPE_CHECKING:
+    from engine.authoring.inline_tests import RuleTestCase
 
 
 class ReportFormat(str, Enum):
@@ -41,6 +39,7 @@ def _fail(diagnostics: list[Diagnostic]) -> NoReturn:
 
 
 def _cases(root: Path, paths: list[Path], keyword: str | None) -> tuple[Generator, list[RuleTestCase]]:
+    from engine.authoring.inline_tests import collect
     try:
         generator = Generator(root)
         cases = collect(generator)
@@ -79,6 +78,8 @@ def test_command(
     format: FormatOption = ReportFormat.text,
 ) -> None:
     """Run the rule tests (inline and *.tests.yaml): a report per failure, totals; exit 1 when one fails."""
+    from engine.authoring.inline_tests import Status, run_cases
+    from engine.cli.testing_report import results_json, results_text
     root = pack_root(pack)
     generator, cases = _cases(root, paths or [], keyword)
     results = run_cases(generator, cases)
@@ -95,6 +96,9 @@ def coverage_command(
     no_features: Annotated[bool, typer.Option("--no-features", help="count the rule tests only")] = False,
 ) -> None:
     """Per rule and table row: fired in some test, shown not to fire in another; totals per domain."""
+    from engine.authoring.coverage import features_folder, measure, run_features
+    from engine.authoring.inline_tests import Status, run_cases
+    from engine.cli.testing_report import coverage_json, coverage_text
     root = pack_root(pack)
     generator, cases = _cases(root, [], None)
     results = run_cases(generator, cases)
@@ -115,6 +119,8 @@ def coverage_command(
 
 def why_not_report(generator: Generator, evaluation: Evaluation, target: str) -> str:
     """``careplan explain PATIENT --why-not RULE_ID``; an id the pack does not compile is exit 2."""
+    from engine.authoring.why_not import UnknownRule, explain
+    from engine.authoring.why_not_text import why_not_text
     try:
         return why_not_text(explain(generator.pack.rules, evaluation, target))
     except UnknownRule as exc:

@@ -19,7 +19,7 @@ SEMVER = r"^\d+\.\d+\.\d+$"
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 CITATION_KEY = r"^[a-z0-9]+(?:[.-][a-z0-9]+)*$"
