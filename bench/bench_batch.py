@@ -5,6 +5,7 @@ Run from the repository root::
     python bench/bench_batch.py                   # 100,000 patients, 1 and 2 workers (hours on 2 cores)
     python bench/bench_batch.py --n 2000          # a quick run
     python bench/bench_batch.py --workers 1,2,4 --json
+    python bench/bench_batch.py --n 3000 --in /dev/shm   # plans written to memory, not the disk
 
 For each worker count it runs ``careplan batch COHORT --out DIR -j N`` as a user would (a fresh
 output directory, the compiled-pack cache warm) and prints: plans/s over the whole run (start-up
@@ -146,7 +147,8 @@ def machine() -> dict[str, Any]:
 
 def _print(figures: list[dict[str, Any]], about: dict[str, Any], n: int) -> None:
     print(f"careplan batch benchmark: {n} synthetic patients; python {about['python']}, {about['cpus']} CPUs, "
-          f"load {about['load_average_1m']} at start; {about['platform']}")
+          f"load {about['load_average_1m']} at start; {about['platform']}; plans written under "
+          f"{about['written_under']}")
     print(f"{'workers':>7} {'plans/s':>8} {'steady/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'peak MB':>8} "
           f"{'first10%':>9} {'last10%':>8} {'growth':>7} {'of main':>8} {'wall s':>8}")
     for row in figures:
@@ -165,9 +167,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workers", default="1,2", help="comma-separated worker counts (default 1,2)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--in", dest="place", type=Path, default=None,
+                        help="directory to hold the cohort and the plans (default: the system's temporary "
+                             "directory); e.g. /dev/shm to leave the disk out")
     args = parser.parse_args()
-    about = machine()
-    with tempfile.TemporaryDirectory(prefix="careplan-bench-") as folder:
+    about = {**machine(), "written_under": str(args.place or tempfile.gettempdir())}
+    with tempfile.TemporaryDirectory(prefix="careplan-bench-", dir=args.place) as folder:
         workdir = Path(folder)
         cohort = workdir / "cohort.ndjson"
         subprocess.run(_careplan("synth", "--n", str(args.n), "--seed", str(args.seed), "--out", str(cohort)),
