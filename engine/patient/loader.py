@@ -6,6 +6,10 @@ booleans and real dates, no tags, no anchors or aliases, at most 100,000 values 
 ``engine.patient.model`` plus the sections the pack declares) checks every field's type, range
 and list length. Every refusal names the file, line, column and field, never the value. An
 observation whose code the pack does not map is a located warning: it is not used.
+
+A one-line JSON text (an NDJSON record) is first read without positions where that reads it as the
+located reader does (``engine.source.plain_json``); it is read again with positions whenever there is
+anything to report, so the patient and every message are the same either way.
 """
 
 from __future__ import annotations
