@@ -6,7 +6,7 @@ record's 0.6 ms of checking, twice over: once in the batch's main process and on
 ``json.loads`` reads the same line in a tenth of that, but without positions, which only an error
 message needs, and with a few readings of its own that the located reader refuses: a repeated key
 (the last one silently wins), ``NaN`` and ``Infinity``, a number that overflows or underflows, a
-lone surrogate in an escape, a line or more of nesting.
+lone surrogate in an escape, nesting deeper than the limit.
 
 So ``plain_json`` answers only where both readers are known to agree, and otherwise says "ask the
 located reader" (None), which then gives the answer and, for a refusal, the located message:
@@ -33,13 +33,15 @@ import re
 from typing import Any
 
 from engine.source.document import Limits
+from engine.source.scalars import MAX_INTEGER_DIGITS
 
 # printable text without the backslash (so no escapes) or any line break or tab; YAML's reader also
 # refuses U+FEFF inside the text, and U+FFFE and U+FFFF
 _PLAIN_LINE = re.compile(r"[\x20-\x5B\x5D-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFEFE\uFF00-\uFFFD"
                          r"\U00010000-\U0010FFFF]*")
 _LONG_BLANKS = re.compile(r" {64,}")
-_MAX_INTEGER_BITS = 14_000  # below 10**4300 (MAX_INTEGER_DIGITS): longer integers go to the located reader
+# an integer of at most this many bits has fewer digits than the located reader allows; longer ones go to it
+_MAX_INTEGER_BITS = int(MAX_INTEGER_DIGITS / math.log10(2)) - 8
 MAX_KEY_CHARS = 900  # YAML reads a key only when its ':' comes within 1,024 characters of its start
 
 
