@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from engine.compile.compiler import CompiledPack, CompiledRuleset, Handler
@@ -29,6 +30,7 @@ from engine.run.routes import Routes, Vector
 from engine.run.runtime import Activation, EngineError, Runtime, Session, fact_text
 from engine.run.trace import Evaluation, Firing
 
+_FID = attrgetter("fid")  # facts are sorted by id wherever their order could show
 ProbeHit = tuple[str, tuple[str, ...]]
 ActivationKey = tuple[str, tuple[tuple[str, str], ...]]  # ruleset/rule and bindings
 
@@ -136,7 +138,7 @@ class Evaluator:
         """Evaluate the whole pack, or only what derives the ``goal``'s fact types (``engine.run.goal``):
         then the evaluation's facts of those types are the whole evaluation's, and nothing else is."""
         result = Evaluation()
-        for fact in sorted(facts, key=lambda f: f.fid):
+        for fact in sorted(facts, key=_FID):
             result.facts.setdefault(fact.fid, fact)
         self._inputs = len(result.facts)
         # what the probes found: (probe id, ids of the facts it was keyed on; () for a plain probe)
@@ -165,9 +167,18 @@ class Evaluator:
                      known: list[Fact], result: Evaluation, present: set[ProbeHit],
                      vectors: dict[str, Vector]) -> None:
         pending: dict[str, list[Fact]] = {r.name: [] for r in rulesets}
+        # every known fact is offered at every stratum, and most go nowhere: this is _send without
+        # its two calls a fact (about a tenth of an evaluation, measured)
+        for fact in sorted(known, key=_FID):
+            vector = vectors.get(fact.fid)
+            if vector is None:
+                vector = vectors[fact.fid] = routes.vector(fact)
+            targets = vector[level]
+            if targets is None:
+                targets = routes.at(vector, level, fact)
+            for target in targets:
+                pending[target.name].append(fact)
         send = self._send
-        for fact in sorted(known, key=lambda f: f.fid):
-            send(routes, vectors, pending, level, fact)
         seen: set[ActivationKey] = set()  # a stratum's durable activations
         while any(pending.values()):
             for ruleset in rulesets:
