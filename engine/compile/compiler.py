@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine.compile.lookup import ORDER_OPS, is_lookup, lookup_rule
+from engine.compile.medicine_rules import MedicineRules
 from engine.compile.partition import HandlerKind, Item, partition
 from engine.compile.strata import stratify
 from engine.facts.fact import ABSENT_TYPE, NEVER_TYPE, SENTINEL_TYPE
@@ -86,13 +88,15 @@ class CompiledPack:
     compiled_digest: str
     rulesets: tuple[CompiledRuleset, ...]
     strata: int
-    rules: dict[str, Rule]
+    rules: Mapping[str, Rule]  # by id, sorted; read back from the cache one rule at a time (rule_table)
     probes: dict[str, Probe]
     absent_by_stratum: dict[int, tuple[str, ...]]
     keyed_negations: dict[str, tuple[KeyedNegation, ...]]
     # rules that compare fields with constants, evaluated as lookups (engine.compile.lookup), at most one per stratum;
     # durable never sees them
     lookups: tuple[CompiledRuleset, ...] = ()
+    # which rules name each medicine, and what they check (the medication review's index)
+    medicine_rules: MedicineRules = field(default_factory=MedicineRules)
 
 
 def probe_id(pattern: Pattern) -> str:
@@ -271,7 +275,7 @@ def compile_pack(pack: Pack) -> CompiledPack:
         rulesets=tuple(compiled), strata=top + 1, rules={r.id: r for r in rules}, probes=negations.probes,
         absent_by_stratum={k: tuple(sorted(v)) for k, v in negations.absent.items()},
         keyed_negations={k: tuple(v) for k, v in negations.keyed.items()},
-        lookups=tuple(lookups),
+        lookups=tuple(lookups), medicine_rules=MedicineRules.of(rules),
     )
 
 

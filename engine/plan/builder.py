@@ -18,7 +18,7 @@ from engine.lang.vocabulary import ACTIONS, CATEGORIES
 from engine.pack.citations import Citations
 from engine.pack.source_attributes import INPUT_CATEGORIES, AttributeInputs, InputCategory, SourceAttributes
 from engine.plan.evidence import evidence_ref
-from engine.plan.medication_review import ReviewIndex, review
+from engine.plan.medication_review import review
 from engine.plan.model import (
     Assessment,
     Because,
@@ -66,7 +66,7 @@ class PlanBuilder:
         self.schema = schema
         self.data_versions = dict(data_versions or {})
         self.drug_classes = drug_classes or DrugClasses()
-        self.review_index = ReviewIndex(compiled.rules.values())
+        self.review_index = compiled.medicine_rules
 
     def rule_inputs(self, rule_id: str) -> tuple[InputCategory, ...]:
         """The source-attribute categories rule ``rule_id``'s own patterns read (none for an unknown rule)."""
