@@ -11,8 +11,10 @@ that no one but the user could have written.
 
 Why a restricted pickle rather than a JSON walk: reading the default pack's entry (about 4,600
 rules) back through JSON and a Python decoder took about 0.86 s of every ``careplan generate``;
-this takes about 0.25 s (``bench/bench_cache.py``). Shared objects (a rule is in its source and in
-the compiled pack) stay shared, as pickle's memo writes each object once.
+this took about 0.25 s (``bench/bench_cache.py``). Since format 3 each compiled rule is written
+apart and built back on first use (``engine.compile.rule_table``), and the rule files only when
+asked for: reading the entry takes about 45 ms, and a plan builds the few dozen rules it fires. A
+rule stays one object: the rest of the pack and the rule files name it by its id.
 """
 
 from __future__ import annotations
@@ -28,11 +30,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from engine.compile.compiler import CompiledPack
+from engine.compile.rule_table import RuleTable
+from engine.lang.rule import Rule, RuleSource
 from engine.pack.load import Pack
 
-FORMAT = "careplan-compiled-pack/2"
+FORMAT = "careplan-compiled-pack/3"
 _PROTOCOL = 5
 _PACKAGE = "engine"
+# persistent ids: what the body names instead of writing it (``encode``)
+_RULES, _SOURCES, _RULE = "rules", "sources", "rule"
 # standard value types a pack holds; each rebuilds a value from plain data
 _STANDARD: dict[tuple[str, str], type[Any]] = {
     ("datetime", "date"): dt.date,
@@ -70,25 +76,95 @@ class _PackUnpickler(pickle.Unpickler):
         return found
 
 
+class _PackPickler(pickle.Pickler):
+    """Writes the compiled rules and the rule files by reference: ``encode`` writes them apart."""
+
+    def __init__(self, file: io.BytesIO, references: dict[int, tuple[object, Any]]) -> None:
+        super().__init__(file, protocol=_PROTOCOL)
+        self._references = references  # id(obj) -> (obj, its persistent id)
+
+    def persistent_id(self, obj: Any) -> Any:
+        found = self._references.get(id(obj))
+        return found[1] if found is not None and found[0] is obj else None
+
+
+class _BodyUnpickler(_PackUnpickler):
+    def __init__(self, data: bytes, rules: RuleTable) -> None:
+        super().__init__(io.BytesIO(data))
+        self._rules = rules
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid == _RULES:
+            return self._rules
+        if pid == _SOURCES:
+            return _SOURCES  # the rule files: read when first asked for (Pack.defer_sources)
+        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == _RULE and isinstance(pid[1], str):
+            return self._rules[pid[1]]
+        raise SnapshotError("not a compiled-pack snapshot")
+
+
+def _dumps(obj: object, references: dict[int, tuple[object, Any]]) -> bytes:
+    buffer = io.BytesIO()
+    _PackPickler(buffer, references).dump(obj)
+    return buffer.getvalue()
+
+
 def encode(pack: Pack, compiled: CompiledPack) -> bytes:
-    """The pack and its compiled form as bytes; SnapshotError if something in it cannot be written."""
+    """The pack and its compiled form as bytes; SnapshotError if something in it cannot be written.
+
+    Four parts: the pack and the compiled pack without their rules (the body), each compiled
+    rule's bytes by id, and the pack's rule files. The body names a rule by its id, so a rule is
+    written once and read back only when it is used (``engine.compile.rule_table``); the rule files
+    are read back only when asked for (authoring commands; ``generate`` never reads them)."""
+    rule_refs: dict[int, tuple[object, Any]] = {id(rule): (rule, (_RULE, rule_id))
+                                                for rule_id, rule in compiled.rules.items()}
+    body_refs = {**rule_refs, id(compiled.rules): (compiled.rules, _RULES), id(pack.sources): (pack.sources, _SOURCES)}
     try:
-        return pickle.dumps((FORMAT, pack, compiled), protocol=_PROTOCOL)
+        rules = {rule_id: pickle.dumps(rule, protocol=_PROTOCOL) for rule_id, rule in compiled.rules.items()}
+        parts = (FORMAT, _dumps((pack, compiled), body_refs), rules, _dumps(pack.sources, rule_refs))
+        return pickle.dumps(parts, protocol=_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         raise SnapshotError(f"the pack holds a value the cache cannot write: {type(exc).__name__}") from None
 
 
-def decode(data: bytes) -> tuple[Pack, CompiledPack]:
-    """The pack and its compiled form back; SnapshotError for anything but what ``encode`` wrote."""
+def _load(unpickler: pickle.Unpickler) -> Any:
     try:
-        read = _PackUnpickler(io.BytesIO(data)).load()
+        return unpickler.load()
     except SnapshotError:
         raise
     except Exception as exc:  # a damaged stream raises almost anything: it is simply not an entry
         raise SnapshotError(f"damaged snapshot: {type(exc).__name__}") from None
-    if not (isinstance(read, tuple) and len(read) == 3 and read[0] == FORMAT):
+
+
+def _rule(data: bytes) -> Rule:
+    rule = _load(_PackUnpickler(io.BytesIO(data)))
+    if not isinstance(rule, Rule):
         raise SnapshotError("not a compiled-pack snapshot")
-    _, pack, compiled = read
-    if not isinstance(pack, Pack) or not isinstance(compiled, CompiledPack):
+    return rule
+
+
+def _sources(data: bytes, rules: RuleTable) -> list[RuleSource]:
+    sources = _load(_BodyUnpickler(data, rules))
+    if not (isinstance(sources, list) and all(isinstance(s, RuleSource) for s in sources)):
         raise SnapshotError("not a compiled-pack snapshot")
+    return sources
+
+
+def decode(data: bytes) -> tuple[Pack, CompiledPack]:
+    """The pack and its compiled form back; SnapshotError for anything but what ``encode`` wrote."""
+    parts = _load(_PackUnpickler(io.BytesIO(data)))
+    if not (isinstance(parts, tuple) and len(parts) == 4 and parts[0] == FORMAT):
+        raise SnapshotError("not a compiled-pack snapshot")
+    _, body, encoded, sources = parts
+    if not (isinstance(body, bytes) and isinstance(sources, bytes) and isinstance(encoded, dict)
+            and all(isinstance(k, str) and isinstance(v, bytes) for k, v in encoded.items())):
+        raise SnapshotError("not a compiled-pack snapshot")
+    rules = RuleTable(encoded, _rule)
+    read = _load(_BodyUnpickler(body, rules))
+    if not (isinstance(read, tuple) and len(read) == 2):
+        raise SnapshotError("not a compiled-pack snapshot")
+    pack, compiled = read
+    if not (isinstance(pack, Pack) and isinstance(compiled, CompiledPack) and vars(pack).get("sources") is _SOURCES):
+        raise SnapshotError("not a compiled-pack snapshot")
+    pack.defer_sources(lambda: _sources(sources, rules))
     return pack, compiled

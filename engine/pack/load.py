@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -77,6 +79,29 @@ class Pack:
     attribute_inputs: AttributeInputs = field(default_factory=AttributeInputs)  # source-attribute categories
     fields: FieldDeclarations = field(default_factory=FieldDeclarations)  # the patient fields it declares
     calculators: tuple[DeclaredCalculator, ...] = ()  # knowledge/calculators.yaml: the risk equations it runs
+
+    def defer_sources(self, read: Callable[[], list[RuleSource]]) -> None:
+        """Read the rule files (``sources``) only when they are first asked for. A pack read back from
+        the cache does this (``engine.compile.snapshot``): ``generate`` reads only the compiled rules."""
+        vars(self).pop("sources", None)
+        vars(self)["_read_sources"] = read
+
+    if not TYPE_CHECKING:  # mypy would take any attribute of a Pack as valid
+        def __getattr__(self, name: str) -> Any:
+            """Called only for an attribute the pack lacks: ``sources`` when deferred."""
+            read = vars(self).get("_read_sources") if name == "sources" else None
+            if read is None:
+                raise AttributeError(f"'Pack' object has no attribute {name!r}")
+            self.sources = read()
+            del vars(self)["_read_sources"]
+            return self.sources
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A copy or a pickle holds the rule files themselves, never the reader of deferred ones."""
+        state = dict(vars(self))
+        if state.pop("_read_sources", None) is not None:
+            state["sources"] = self.sources
+        return state
 
     @property
     def risk_calculators(self) -> tuple[RiskCalculator, ...]:
