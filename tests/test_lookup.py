@@ -143,6 +143,8 @@ def test_a_table_of_thresholds_is_looked_up_by_band(banded: Generator) -> None:
     fact = facts_of(Patient.model_validate({"id": "p", "vitals": {"blood_pressure": [
         {"systolic": 134, "diastolic": 88}]}}))
     reading = next(f for f in fact if f.type == "blood_pressure")
+    assert not index._table  # filed when the first blood pressure arrives
+    assert index.met_by(reading)
     (bucket,) = [b for buckets in index._table.values() for b in buckets.values()]
     assert bucket._bands is not None and bucket._bands.fields == ("systolic", "diastolic")
     # of the 18 rows: the band 130-140, its row with the diastolic, the overlap, and the row that
