@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -126,10 +127,22 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
     def __init__(self, **options: Any) -> None:
         extensions = [*options.pop("extensions", ()), _Counted]
         super().__init__(extensions=extensions, **options)
-        self.budget = Budget()
+        self._budgets = threading.local()  # one environment serves every thread: each render has its own budget
         self.globals["range"] = self._range
         self.globals["namespace"] = BoundedNamespace
         self.globals.pop("lipsum", None)  # paragraphs of filler text on demand: nothing a plan needs
+
+    @property
+    def budget(self) -> Budget:
+        """The budget of the render under way in this thread (a fresh one if none was set)."""
+        found: Budget | None = getattr(self._budgets, "budget", None)
+        if found is None:
+            found = self._budgets.budget = Budget()
+        return found
+
+    @budget.setter
+    def budget(self, budget: Budget) -> None:
+        self._budgets.budget = budget
 
     def bound_filters(self) -> None:
         """Wrap every filter (Jinja calls filters directly, not through :meth:`call`)."""
