@@ -40,7 +40,7 @@ _SNAKE = r"^[a-z][a-z0-9_]*$"
 
 
 class FieldDecl(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     type: Literal["text", "number", "integer", "boolean", "date", "one-of"]
     unit: str | None = Field(default=None, min_length=1)
     range: tuple[float, float] | None = None
@@ -53,7 +53,7 @@ class FieldDecl(BaseModel):
 
 
 class SectionDecl(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     fact: str | None = Field(default=None, pattern=_SNAKE)
     per_field: bool = False
     label: str | None = None

@@ -33,7 +33,7 @@ _NAME = re.compile(r"[a-z][a-z0-9_-]*")
 class InputSpec(BaseModel):
     """One input: the patient fact field(s) it is read from, its unit, and its validated range."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     field: str | list[str] = Field(description="the fact field(s) it is read from: 'patient.age', 'lab.egfr'")
     unit: str = ""
     range: tuple[float, float] | None = Field(default=None, description="[low, high], inclusive")
@@ -45,14 +45,14 @@ class InputSpec(BaseModel):
 
 
 class OutputSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     fact: str = Field(description="the fact type it produces, declared in a fact-types.yaml")
     field: str = "value"
     unit: str
 
 
 class CalculatorSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     title: str
     version: str
     implementation: str = Field(description="a calculator careplan ships: " + ", ".join(sorted(IMPLEMENTATIONS)))

@@ -27,7 +27,7 @@ ET_AL = "et al."
 class CitationRecord(BaseModel):
     """One publication (or a body's web resource) as a reader would look it up."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     source: str = Field(min_length=1, description="publisher shown with the evidence, e.g. CPIC, ACC/AHA, NCCN")
     authors: list[str] = Field(default_factory=list,
                                description="'Surname Initials' in the publication's order, or the issuing body")
@@ -98,7 +98,7 @@ class CitationRecord(BaseModel):
 class Citations(BaseModel):
     """Every record of the pack by key, with where each is written (for located findings)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     records: dict[str, CitationRecord] = Field(default_factory=dict)
     lines: dict[str, int] = Field(default_factory=dict, description="key -> line of knowledge/citations.yaml")
 

@@ -43,7 +43,7 @@ _VALUE_KINDS = {"text": FieldKind.TEXT, "number": FieldKind.NUMBER,
 
 
 class PackMeta(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     name: str
     version: str = Field(pattern=r"^\d+\.\d+\.\d+(\+[0-9A-Za-z.-]+)?$")  # +drafts when drafts are compiled
     description: str | None = None
@@ -58,7 +58,7 @@ class PackMeta(BaseModel):
 
 
 class DerivedTypeSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
     description: str = ""
     label: str
     fields: dict[str, str]

@@ -37,7 +37,7 @@ INPUT_CATEGORIES: tuple[InputCategory, ...] = ("race", "ethnicity", "language", 
 class SourceAttributes(BaseModel):
     """The pack-level source attributes of ``pack.yaml``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     developer: str = Field(min_length=1, description="who translated the guidelines into this pack's rules")
     funding_source: str = Field(min_length=1, description="who funded the development of the pack")
     release_date: dt.date = Field(description="when this version of the pack was released")
@@ -55,7 +55,7 @@ class SourceAttributes(BaseModel):
 class AttributeInputs(BaseModel):
     """The declared mapping: which fact fields are which category, and what computed facts are made from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     categories: dict[InputCategory, list[str]] = Field(
         default_factory=dict, description="category -> 'fact_type.field' (or 'fact_type.*') it covers")
     computed: dict[str, list[str]] = Field(
