@@ -92,9 +92,9 @@ class Pack:
             read = vars(self).get("_read_sources") if name == "sources" else None
             if read is None:
                 raise AttributeError(f"'Pack' object has no attribute {name!r}")
-            self.sources = read()
-            del vars(self)["_read_sources"]
-            return self.sources
+            sources = self.sources = read()  # two threads may both read them: equal lists of the same rules
+            vars(self).pop("_read_sources", None)
+            return sources
 
     def __getstate__(self) -> dict[str, Any]:
         """A copy or a pickle holds the rule files themselves, never the reader of deferred ones."""
