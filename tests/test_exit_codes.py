@@ -110,7 +110,7 @@ def test_a_real_sigint_is_exit_130(tmp_path: Path) -> None:
         out, err = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 130
+    assert process.returncode == 130, err  # the one line says what ended it otherwise
     assert err == "careplan: interrupted\n" and out == ""
 
 
