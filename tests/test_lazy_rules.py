@@ -114,9 +114,12 @@ def test_planted_rule_files_or_body_are_refused_and_run_nothing(tmp_path: Path) 
     _, body, rules, sources = _parts(tmp_path)
     assert decode(pickle.dumps((FORMAT, body, rules, sources)))[0].sources  # the control
     plant = pickle.dumps(_Outside(open, str(marker), "w"))
-    pack, _compiled = decode(pickle.dumps((FORMAT, body, rules, plant)))
-    with pytest.raises(SnapshotError):
-        _ = pack.sources
+    files = pickle.loads(sources)
+    unknown = pickle.dumps([(files[0][0], ["no.such-rule"])])  # a rule file naming a rule the pack lacks
+    for planted in (plant, unknown, pickle.dumps("not rule files")):
+        pack, _compiled = decode(pickle.dumps((FORMAT, body, rules, planted)))
+        with pytest.raises(SnapshotError):
+            _ = pack.sources
     for data in (pickle.dumps((FORMAT, plant, rules, sources)),
                  pickle.dumps((FORMAT, body, {"r": 1}, sources)),
                  pickle.dumps((FORMAT, body, rules)),

@@ -13,8 +13,8 @@ Why a restricted pickle rather than a JSON walk: reading the default pack's entr
 rules) back through JSON and a Python decoder took about 0.86 s of every ``careplan generate``;
 this took about 0.25 s (``bench/bench_cache.py``). Since format 3 each compiled rule is written
 apart and built back on first use (``engine.compile.rule_table``), and the rule files only when
-asked for: reading the entry takes about 45 ms, and a plan builds the few dozen rules it fires. A
-rule stays one object: the rest of the pack and the rule files name it by its id.
+asked for: reading the entry takes about 33 ms, and a plan builds the few dozen rules it fires. A
+rule stays one object: the rule files name each compiled rule by its id.
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ from engine.pack.load import Pack
 FORMAT = "careplan-compiled-pack/3"
 _PROTOCOL = 5
 _PACKAGE = "engine"
-# persistent ids: what the body names instead of writing it (``encode``)
-_RULES, _SOURCES, _RULE = "rules", "sources", "rule"
 # standard value types a pack holds; each rebuilds a value from plain data
 _STANDARD: dict[tuple[str, str], type[Any]] = {
     ("datetime", "date"): dt.date,
@@ -76,53 +74,23 @@ class _PackUnpickler(pickle.Unpickler):
         return found
 
 
-class _PackPickler(pickle.Pickler):
-    """Writes the compiled rules and the rule files by reference: ``encode`` writes them apart."""
-
-    def __init__(self, file: io.BytesIO, references: dict[int, tuple[object, Any]]) -> None:
-        super().__init__(file, protocol=_PROTOCOL)
-        self._references = references  # id(obj) -> (obj, its persistent id)
-
-    def persistent_id(self, obj: Any) -> Any:
-        found = self._references.get(id(obj))
-        return found[1] if found is not None and found[0] is obj else None
-
-
-class _BodyUnpickler(_PackUnpickler):
-    def __init__(self, data: bytes, rules: RuleTable) -> None:
-        super().__init__(io.BytesIO(data))
-        self._rules = rules
-
-    def persistent_load(self, pid: Any) -> Any:
-        if pid == _RULES:
-            return self._rules
-        if pid == _SOURCES:
-            return _SOURCES  # the rule files: read when first asked for (Pack.defer_sources)
-        if isinstance(pid, tuple) and len(pid) == 2 and pid[0] == _RULE and isinstance(pid[1], str):
-            return self._rules[pid[1]]
-        raise SnapshotError("not a compiled-pack snapshot")
-
-
-def _dumps(obj: object, references: dict[int, tuple[object, Any]]) -> bytes:
-    buffer = io.BytesIO()
-    _PackPickler(buffer, references).dump(obj)
-    return buffer.getvalue()
-
-
 def encode(pack: Pack, compiled: CompiledPack) -> bytes:
     """The pack and its compiled form as bytes; SnapshotError if something in it cannot be written.
 
     Four parts: the pack and the compiled pack without their rules (the body), each compiled
-    rule's bytes by id, and the pack's rule files. The body names a rule by its id, so a rule is
-    written once and read back only when it is used (``engine.compile.rule_table``); the rule files
-    are read back only when asked for (authoring commands; ``generate`` never reads them)."""
-    rule_refs: dict[int, tuple[object, Any]] = {id(rule): (rule, (_RULE, rule_id))
-                                                for rule_id, rule in compiled.rules.items()}
-    body_refs = {**rule_refs, id(compiled.rules): (compiled.rules, _RULES), id(pack.sources): (pack.sources, _SOURCES)}
+    rule's bytes by id, and the pack's rule files with each compiled rule named by its id. A rule
+    is written once and read back only when it is used (``engine.compile.rule_table``); the rule
+    files are read back only when asked for (authoring commands; ``generate`` never reads them).
+    Every part is a plain pickle of copies without the rules: naming them through a pickler's
+    ``persistent_id`` calls Python for each of the pack's 500,000 objects (twice the time)."""
     try:
         rules = {rule_id: pickle.dumps(rule, protocol=_PROTOCOL) for rule_id, rule in compiled.rules.items()}
-        parts = (FORMAT, _dumps((pack, compiled), body_refs), rules, _dumps(pack.sources, rule_refs))
-        return pickle.dumps(parts, protocol=_PROTOCOL)
+        files = [(dataclasses.replace(source, rules=[]),
+                  [rule.id if compiled.rules.get(rule.id) is rule else rule for rule in source.rules])
+                 for source in pack.sources]
+        body = pickle.dumps((dataclasses.replace(pack, sources=[]), dataclasses.replace(compiled, rules={})),
+                            protocol=_PROTOCOL)
+        return pickle.dumps((FORMAT, body, rules, pickle.dumps(files, protocol=_PROTOCOL)), protocol=_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         raise SnapshotError(f"the pack holds a value the cache cannot write: {type(exc).__name__}") from None
 
@@ -144,9 +112,17 @@ def _rule(data: bytes) -> Rule:
 
 
 def _sources(data: bytes, rules: RuleTable) -> list[RuleSource]:
-    sources = _load(_BodyUnpickler(data, rules))
-    if not (isinstance(sources, list) and all(isinstance(s, RuleSource) for s in sources)):
+    """The rule files back, each with its rules: the compiled ones from ``rules`` (the same objects)."""
+    files = _load(_PackUnpickler(io.BytesIO(data)))
+    if not (isinstance(files, list) and all(isinstance(f, tuple) and len(f) == 2 and isinstance(f[0], RuleSource)
+                                            and isinstance(f[1], list) for f in files)):
         raise SnapshotError("not a compiled-pack snapshot")
+    sources = []
+    for source, members in files:
+        if not all(isinstance(m, Rule) or (isinstance(m, str) and m in rules) for m in members):
+            raise SnapshotError("not a compiled-pack snapshot")
+        source.rules = [rules[m] if isinstance(m, str) else m for m in members]
+        sources.append(source)
     return sources
 
 
@@ -160,11 +136,10 @@ def decode(data: bytes) -> tuple[Pack, CompiledPack]:
             and all(isinstance(k, str) and isinstance(v, bytes) for k, v in encoded.items())):
         raise SnapshotError("not a compiled-pack snapshot")
     rules = RuleTable(encoded, _rule)
-    read = _load(_BodyUnpickler(body, rules))
-    if not (isinstance(read, tuple) and len(read) == 2):
+    read = _load(_PackUnpickler(io.BytesIO(body)))
+    if not (isinstance(read, tuple) and len(read) == 2 and isinstance(read[0], Pack)
+            and isinstance(read[1], CompiledPack) and read[0].sources == [] and read[1].rules == {}):
         raise SnapshotError("not a compiled-pack snapshot")
-    pack, compiled = read
-    if not (isinstance(pack, Pack) and isinstance(compiled, CompiledPack) and vars(pack).get("sources") is _SOURCES):
-        raise SnapshotError("not a compiled-pack snapshot")
+    pack, shell = read
     pack.defer_sources(lambda: _sources(sources, rules))
-    return pack, compiled
+    return pack, dataclasses.replace(shell, rules=rules)
