@@ -88,8 +88,13 @@ def test_ctrl_c_is_exit_130_with_a_short_message(monkeypatch: pytest.MonkeyPatch
 
 def test_a_real_sigint_is_exit_130(tmp_path: Path) -> None:
     ready = tmp_path / "ready"
+    # the child gets Ctrl-C as a terminal's process does: deliverable, with Python's own handler.
+    # Started from this test process it inherits the signal mask the suite left there: in runs of
+    # the whole suite it got SIGINT undeliverable, its sleep ran out and the command went on
     script = (
-        "import sys, time\n"
+        "import signal, sys, time\n"
+        "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import engine.cli.app as app\n"
         "def slow(*args, **kwargs):\n"
         f"    open({str(ready)!r}, 'w').close()\n"
