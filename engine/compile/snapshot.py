@@ -5,7 +5,8 @@ is asked for must be defined in the ``engine`` package and be a dataclass, an en
 model (rebuilt from their fields, by their own constructors at most), or be
 one of the few standard value types a pack holds (dates, paths). Anything else a pickle may ask
 for (``os.system``, ``builtins.open``, ``eval``, any other callable) raises
-:class:`SnapshotError`, so a planted entry can at worst be refused and rebuilt. What this leaves
+:class:`SnapshotError`, so a planted entry can at worst be refused: rebuilt when it is read, and
+for a rule or the rule files, which are read later, refused then, having run nothing. What this leaves
 open is a well-formed entry with changed contents; ``engine.compile.cache`` reads only entries
 that no one but the user could have written.
 
@@ -82,7 +83,7 @@ def encode(pack: Pack, compiled: CompiledPack) -> bytes:
     is written once and read back only when it is used (``engine.compile.rule_table``); the rule
     files are read back only when asked for (authoring commands; ``generate`` never reads them).
     Every part is a plain pickle of copies without the rules: naming them through a pickler's
-    ``persistent_id`` calls Python for each of the pack's 500,000 objects (twice the time)."""
+    ``persistent_id`` calls Python for each of the pack's half a million objects (twice the time)."""
     try:
         rules = {rule_id: pickle.dumps(rule, protocol=_PROTOCOL) for rule_id, rule in compiled.rules.items()}
         files = [(dataclasses.replace(source, rules=[]),
