@@ -41,7 +41,7 @@ class Evaluation:
 
         A depth-first walk with its own stack. (A recursive inner function refers to itself through its
         closure: that cycle kept each plan's whole evaluation alive until the cyclic collector's next
-        full pass, about 0.3 ms a plan in a batch worker.)"""
+        full pass; without it the young collections over 6,000 plans halved.)"""
         ordered: list[Firing] = []
         seen = {seq}
         stack = [(self.firing(seq), 0)]  # a firing, and how many of its matched facts were walked
